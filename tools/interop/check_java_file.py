@@ -22,6 +22,7 @@ import struct
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from st_format import FLOAT_FORMATS, header_layout, is_nan_bits, reference_order  # noqa: E402
 

@@ -41,7 +41,9 @@ import java.util.Map;
  * }                                                      // unmaps the file
  * }</pre>
  *
- * <p>The mapping lives as long as the caller's arena; do not use this object after closing it.
+ * <p>The mapping lives as long as the caller's arena; do not use this object after closing it. Reads
+ * from several threads need a shared arena ({@link Arena#ofShared()}); a confined one ties them to
+ * its owner thread.
  */
 public final class SafetensorsFile {
     /** The reference implementation refuses headers above 100 MB; so do we. */

@@ -65,26 +65,32 @@ public final class SafetensorsWriter {
 
         long numel() {
             long n = 1;
-            for (int d : shape) n = Math.multiplyExact(n, d);
+            for (int d : shape) n *= d; // size checked by write() before use
             return n;
         }
     }
 
     /**
-     * Writes {@code tensors} (any map order) with string {@code metadata} (may be empty) to
-     * {@code file}, replacing it atomically if it exists.
+     * Writes {@code tensors} (any map order) with string {@code metadata} (may be empty; stored as
+     * {@code __metadata__}) to {@code file}, replacing it atomically if it exists.
      *
      * @throws IllegalArgumentException for a bad name, shape, dtype or data size (nothing is written)
      * @throws IOException if writing fails (the target is unchanged, the temporary file removed)
      */
     public static void write(Path file, Map<String, Source> tensors, Map<String, String> metadata) throws IOException {
         List<Map.Entry<String, Source>> order = validatedOrder(file, tensors);
+        for (Map.Entry<String, String> kv : metadata.entrySet()) {
+            if (kv.getKey() == null || kv.getValue() == null) {
+                throw SafetensorsFile.bad(file, "metadata entry " + kv.getKey() + "=" + kv.getValue() + " has a null key or value");
+            }
+        }
         byte[] header = header(order, metadata);
         if (header.length > SafetensorsFile.MAX_HEADER_BYTES) {
             throw SafetensorsFile.bad(file, "header of " + header.length + " bytes exceeds the "
                     + SafetensorsFile.MAX_HEADER_BYTES + "-byte limit of safetensors readers");
         }
         Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) throw new IOException(file + ": directory " + dir + " does not exist");
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean renamed = false;
         try {
@@ -119,8 +125,11 @@ public final class SafetensorsWriter {
             if (!s.dtype().writable()) {
                 throw SafetensorsFile.bad(file, where + "cannot store as " + s.dtype() + "; writable dtypes are F32, F16, BF16");
             }
+            long numel = 1;
             for (int d : s.shape) {
                 if (d < 0) throw SafetensorsFile.bad(file, where + "negative dimension in shape " + Arrays.toString(s.shape));
+                numel *= d;
+                if (numel > Long.MAX_VALUE / 8) throw SafetensorsFile.bad(file, where + "shape " + Arrays.toString(s.shape) + " is too large");
             }
             if (s.data().byteSize() != s.numel() * 4) {
                 throw SafetensorsFile.bad(file, where + "shape " + Arrays.toString(s.shape) + " needs " + s.numel() * 4

@@ -159,7 +159,14 @@ class SafetensorsWriterTest {
                 () -> SafetensorsWriter.write(p, Map.of("w", SafetensorsWriter.Source.of(DType.I64, new int[] {1}, new float[1])), Map.of()));
         assertMessage(p, "invalid tensor name '__metadata__'",
                 () -> SafetensorsWriter.write(p, Map.of("__metadata__", f32(new int[] {1}, 1)), Map.of()));
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("step", null);
+        assertMessage(p, "metadata entry step=null has a null key or value",
+                () -> SafetensorsWriter.write(p, Map.of(), nullValue));
         assertFalse(Files.exists(p));
+        Path missing = dir.resolve("no-such-dir").resolve("x.safetensors");
+        IOException e = assertThrows(IOException.class, () -> SafetensorsWriter.write(missing, Map.of(), Map.of()));
+        assertEquals(missing + ": directory " + missing.getParent() + " does not exist", e.getMessage());
     }
 
     @Test
