@@ -128,8 +128,10 @@ public final class SafetensorsWriter {
             long numel = 1;
             for (int d : s.shape) {
                 if (d < 0) throw SafetensorsFile.bad(file, where + "negative dimension in shape " + Arrays.toString(s.shape));
+                if (d != 0 && numel > Long.MAX_VALUE / 8 / d) {
+                    throw SafetensorsFile.bad(file, where + "shape " + Arrays.toString(s.shape) + " is too large");
+                }
                 numel *= d;
-                if (numel > Long.MAX_VALUE / 8) throw SafetensorsFile.bad(file, where + "shape " + Arrays.toString(s.shape) + " is too large");
             }
             if (s.data().byteSize() != s.numel() * 4) {
                 throw SafetensorsFile.bad(file, where + "shape " + Arrays.toString(s.shape) + " needs " + s.numel() * 4

@@ -155,6 +155,8 @@ class SafetensorsWriterTest {
                 () -> SafetensorsWriter.write(p, Map.of("w", f32(new int[] {2, 2}, 1, 2, 3)), Map.of()));
         assertMessage(p, "tensor 'w': negative dimension in shape [2, -1]",
                 () -> SafetensorsWriter.write(p, Map.of("w", f32(new int[] {2, -1}, 1, 2)), Map.of()));
+        assertMessage(p, "tensor 'w': shape [65536, 65536, 65536, 65536] is too large",
+                () -> SafetensorsWriter.write(p, Map.of("w", f32(new int[] {65536, 65536, 65536, 65536}, 1)), Map.of()));
         assertMessage(p, "tensor 'w': cannot store as I64; writable dtypes are F32, F16, BF16",
                 () -> SafetensorsWriter.write(p, Map.of("w", SafetensorsWriter.Source.of(DType.I64, new int[] {1}, new float[1])), Map.of()));
         assertMessage(p, "invalid tensor name '__metadata__'",
