@@ -72,6 +72,7 @@ public final class Generator {
             subtasks[i] = subtask;
             if (progress != null && (i + 1) % 1024 == 0) progress.update(i + 1);
         }
+        if (progress != null) progress.update(n);
         return new Dataset(task, objects, cells, labels, subtasks);
     }
 

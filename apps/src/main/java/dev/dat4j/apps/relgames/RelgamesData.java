@@ -138,6 +138,7 @@ public final class RelgamesData {
                 }
                 if (progress != null && (i + 1) % 1024 == 0) progress.update(i + 1);
             }
+            if (progress != null) progress.update(n);
             return out;
         }
     }

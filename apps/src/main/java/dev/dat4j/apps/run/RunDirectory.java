@@ -4,6 +4,8 @@ import dev.dat4j.autograd.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +75,40 @@ public final class RunDirectory {
         }
     }
 
-    /** Appends one JSON object as a line of {@code metrics.jsonl}; the line is on disk when this returns. */
+    /**
+     * Appends one JSON object as a line of {@code metrics.jsonl}; the line is on disk when this
+     * returns. An unfinished last line left by a crashed run is cut off first, so a resumed run
+     * never glues its first line onto it.
+     */
     public void appendMetrics(Map<String, ?> record) {
         byte[] line = (Json.write(record) + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            Files.write(file(METRICS), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+        try (FileChannel ch = FileChannel.open(file(METRICS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, StandardOpenOption.DSYNC)) {
+            long end = completeLinesEnd(ch);
+            ch.truncate(end);
+            ch.position(end);
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) ch.write(b);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The length of the file up to and including its last newline. */
+    private static long completeLinesEnd(FileChannel ch) throws IOException {
+        long size = ch.size();
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        long pos = size;
+        while (pos > 0) {
+            int n = (int) Math.min(b.capacity(), pos);
+            b.clear().limit(n);
+            ch.read(b, pos - n);
+            for (int i = n - 1; i >= 0; i--) {
+                if (b.get(i) == '\n') return pos - n + i + 1;
+            }
+            pos -= n;
+        }
+        return 0;
     }
 
     /**
