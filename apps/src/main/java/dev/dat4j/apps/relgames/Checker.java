@@ -71,11 +71,11 @@ public final class Checker {
     public static Report check(Path npz, Task task, ProgressLine progress) {
         long t0 = System.nanoTime();
         String name = npz.getFileName().toString();
-        if (task == null) {
-            task = Task.fromFileName(name).orElseThrow(() -> new IllegalArgumentException(
-                    "cannot tell the task from the file name '" + name + "'; pass --task"));
-        }
         try (NpzFile f = NpzFile.open(npz)) {
+            if (task == null) {
+                task = Task.fromFileName(name).orElseThrow(() -> new IllegalArgumentException(
+                        "cannot tell the task from the file name '" + name + "'; pass --task"));
+            }
             int[] labels;
             try (NpyInput in = f.open("labels")) {
                 labels = Labels.read(in);

@@ -2,7 +2,6 @@ package dev.dat4j.apps.run;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled. */
 public final class Csv {
@@ -81,10 +80,5 @@ public final class Csv {
             rows.add(row);
         }
         return rows;
-    }
-
-    /** A number for a report cell, e.g. {@code 0.9312}. */
-    public static String number(double v, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

@@ -3,6 +3,7 @@ package dev.dat4j.apps.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Draws a {@link Chart} as inline SVG (no script, no external reference): axes with "nice" ticks,
@@ -38,7 +39,7 @@ public final class SvgChart {
             s.append(line(LEFT, y, WIDTH - RIGHT, y, "grid"));
             s.append(text(LEFT - 6, y + 4, format(t, yStep), "tick end"));
         }
-        for (double t : ticks(x0, x1, xStep)) {
+        for (double t : xTicks(c, x0, x1, xStep)) {
             double x = sx.map(t);
             s.append(line(x, TOP, x, HEIGHT - BOTTOM, "grid"));
             s.append(text(x, HEIGHT - BOTTOM + 16, format(t, xStep), "tick middle"));
@@ -116,6 +117,13 @@ public final class SvgChart {
         double p = Math.pow(10, Math.floor(Math.log10(raw)));
         double f = raw / p;
         return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * p;
+    }
+
+    /** The x values themselves when there are few (e.g. the training-set sizes), else nice ticks. */
+    private static List<Double> xTicks(Chart c, double lo, double hi, double step) {
+        TreeSet<Double> xs = new TreeSet<>();
+        for (Chart.Series s : c.series()) for (Chart.Point p : s.points()) xs.add(p.x());
+        return xs.isEmpty() || xs.size() > 10 ? ticks(lo, hi, step) : new ArrayList<>(xs);
     }
 
     private static List<Double> ticks(double lo, double hi, double step) {
