@@ -82,15 +82,18 @@ public final class Generator {
      */
     public static void write(Dataset d, Path out, NpzWriter.Compression compression, ProgressLine progress) {
         int n = d.size();
+        int[] passes = {0};
         NpzWriter.write(out, compression, npz -> {
             npz.add("images", NpyDtype.UINT8, new long[]{n, Canvas.SIDE, Canvas.SIDE, Canvas.CHANNELS}, o -> {
+                // stored entries are rendered twice (a CRC pass first): report only the pass that writes
+                boolean report = progress != null && (compression == NpzWriter.Compression.DEFLATED || ++passes[0] == 2);
                 int batch = 256;
                 byte[] chunk = new byte[batch * Canvas.IMAGE_BYTES];
                 for (int i = 0; i < n; i += batch) {
                     int k = Math.min(batch, n - i);
                     for (int j = 0; j < k; j++) d.render(i + j, chunk, j * Canvas.IMAGE_BYTES);
                     o.writeUint8(chunk, 0, k * Canvas.IMAGE_BYTES);
-                    if (progress != null) progress.update(i + k);
+                    if (report) progress.update(i + k);
                 }
             });
             npz.addInts("labels", NpyDtype.INT64, new long[]{n, 1}, d.labels());
