@@ -20,6 +20,17 @@ import java.util.zip.ZipException;
  *
  * <p>Conversions check every value: a pixel that is not an integer in 0..255 or a label that does
  * not fit in an int ends the read with a message naming the file, entry and element index.
+ *
+ * <pre>{@code
+ * try (NpyInput in = NpyInput.open(Path.of("logits.npy"))) {       // float32 (N, C, H, W)
+ *     long per = in.header().count() / in.header().dim(0);
+ *     float[] one = new float[(int) per];
+ *     for (long i = 0; i < in.header().dim(0); i++) in.readFloats(one, 0, one.length);
+ * }
+ * try (NpzFile npz = NpzFile.open(path); NpyInput in = npz.open("labels")) {
+ *     int[] labels = Labels.read(in);                               // (N,), (N,1) or one-hot (N,C)
+ * }
+ * }</pre>
  */
 public final class NpyInput implements Closeable {
     /** Bytes read from the stream per chunk (a multiple of every element size). */
