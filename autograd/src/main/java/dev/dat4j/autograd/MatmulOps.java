@@ -3,22 +3,27 @@ package dev.dat4j.autograd;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.Buffer;
 
+import java.util.Arrays;
+
 /**
  * Matrix products on {@code gemm}/{@code gemmBatched}. Transposed and strided operands are passed
  * to the kernel as transpose flags, leading dimensions and batch strides; an operand is copied
  * only when its layout cannot be described that way.
  */
 final class MatmulOps {
+    private static final int[] NO_BATCH = new int[0];
+
     private MatmulOps() {}
 
-    /** One GEMM operand: buffer, transpose flag, leading dimension and batch stride (0 = shared). */
-    private record Operand(Buffer buffer, boolean trans, int ld, long batchStride) {}
-
     /**
-     * Describes the matrices (rows, cols) in the last two dims of {@code t}, batched over
-     * {@code batch} (a broadcast of t's leading dims), or null if the layout needs a copy.
+     * One GEMM operand: a tensor whose last two dims are a (rows, cols) matrix stored either
+     * row-major (ld = row stride) or transposed (ld = column stride), with its batch strides
+     * broadcast to the batch shape of the product (0 along broadcast dims).
      */
-    private static Operand describe(Tensor t, int[] batch) {
+    private record Operand(Tensor t, boolean trans, int ld, long[] batchStrides) {}
+
+    /** The operand for {@code t}, batched over {@code batch}; copies t only if its matrix layout has no ld. */
+    private static Operand operand(Tensor t, int[] batch) {
         int r = t.dim();
         int rows = t.shape[r - 2], cols = t.shape[r - 1];
         long rs = t.strides[r - 2], cs = t.strides[r - 1];
@@ -27,37 +32,62 @@ final class MatmulOps {
         if (cs == 1 || cols == 1) {
             trans = false;
             ld = rows == 1 ? Math.max(cols, 1) : rs;
-            if (ld < Math.max(1, cols)) return null;
+            if (ld < Math.max(1, cols)) return operand(Ops.dense(t), batch);
         } else if (rs == 1 || rows == 1) {
             trans = true;
             ld = cols == 1 ? Math.max(rows, 1) : cs;
-            if (ld < Math.max(1, rows)) return null;
+            if (ld < Math.max(1, rows)) return operand(Ops.dense(t), batch);
         } else {
-            return null;
+            return operand(Ops.dense(t), batch);
         }
-        // one uniform stride across all broadcast batch dims (0 when t is shared by every batch entry)
-        int[] tb = java.util.Arrays.copyOf(t.shape, r - 2);
-        long[] bs = Shapes.broadcastStrides(tb, java.util.Arrays.copyOf(t.strides, r - 2), batch);
-        long stride = -1, span = 1;
-        for (int d = batch.length - 1; d >= 0; d--) {
-            if (batch[d] == 1) continue;
-            if (stride < 0) stride = bs[d];
-            else if (bs[d] != stride * span) return null;
-            span *= batch[d];
-        }
-        if (ld > Integer.MAX_VALUE) return null;
-        return new Operand(t.strided(), trans, (int) ld, Math.max(stride, 0));
+        if (ld > Integer.MAX_VALUE) return operand(Ops.dense(t), batch);
+        long[] bs = Shapes.broadcastStrides(Arrays.copyOf(t.shape, r - 2), Arrays.copyOf(t.strides, r - 2), batch);
+        return new Operand(t, trans, (int) ld, bs);
     }
 
-    private static Operand operand(Tensor t, int[] batch) {
-        Operand op = describe(t, batch);
-        if (op != null) return op;
-        int r = t.dim();
-        int[] full = java.util.Arrays.copyOf(batch, batch.length + 2);
-        full[batch.length] = t.shape[r - 2];
-        full[batch.length + 1] = t.shape[r - 1];
-        Tensor d = Ops.dense(t.detach().expand(full));
-        return describe(d, batch);
+    /** The single stride that walks batch dims [from, end) in row-major order, 0 if all broadcast, or -1 if none does. */
+    private static long uniformStride(long[] strides, int[] batch, int from) {
+        long stride = -1, span = 1;
+        for (int d = batch.length - 1; d >= from; d--) {
+            if (batch[d] == 1) continue;
+            if (stride < 0) stride = strides[d];
+            else if (strides[d] != stride * span) return -1;
+            span *= batch[d];
+        }
+        return Math.max(stride, 0);
+    }
+
+    /**
+     * C (batch..., m, n, dense) = A·B over the batch: the longest suffix of batch dims that both
+     * operands walk with one stride becomes one {@code gemmBatched} call; the remaining leading dims
+     * (e.g. B when attention heads are a permuted view) are looped over. No operand is copied.
+     */
+    private static void gemm(Operand a, Operand b, int m, int n, int k, Tensor c, int[] batch, float beta) {
+        Backend be = c.backend;
+        long[] sc = Shapes.contiguousStrides(batch);
+        for (int i = 0; i < sc.length; i++) sc[i] *= (long) m * n;
+        int split = 0;
+        while (split < batch.length && (uniformStride(a.batchStrides, batch, split) < 0 || uniformStride(b.batchStrides, batch, split) < 0)) split++;
+        long strideA = uniformStride(a.batchStrides, batch, split), strideB = uniformStride(b.batchStrides, batch, split);
+        long strideC = uniformStride(sc, batch, split);
+        int inner = Math.toIntExact(Ops.prod(batch, split, batch.length));
+        long outer = Ops.prod(batch, 0, split);
+        int[] idx = new int[split];
+        for (long o = 0; o < outer; o++) {
+            long oa = a.t.offset, ob = b.t.offset, oc = c.offset;
+            for (int d = 0; d < split; d++) {
+                oa += idx[d] * a.batchStrides[d];
+                ob += idx[d] * b.batchStrides[d];
+                oc += idx[d] * sc[d];
+            }
+            Buffer ba = a.t.base.slice(oa), bb = b.t.base.slice(ob), bc = c.base.slice(oc);
+            if (inner == 1) {
+                be.gemm(a.trans, b.trans, m, n, k, 1f, ba, a.ld, bb, b.ld, beta, bc, n);
+            } else if (inner > 1) {
+                be.gemmBatched(a.trans, b.trans, m, n, k, 1f, ba, a.ld, strideA, bb, b.ld, strideB, beta, bc, n, strideC, inner);
+            }
+            for (int d = split - 1; d >= 0 && ++idx[d] == batch[d]; d--) idx[d] = 0;
+        }
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
@@ -91,29 +121,19 @@ final class MatmulOps {
         int[] shape = a.shape.clone();
         shape[shape.length - 1] = n;
         Tensor out = Ops.out(shape);
-        gemm(a.backend, operand(a2, new int[0]), operand(b, new int[0]), rows, n, k, out.buffer(), 0, 1, 0f);
+        gemm(operand(a2, NO_BATCH), operand(b, NO_BATCH), rows, n, k, out, NO_BATCH, 0f);
         return out;
     }
 
     private static Tensor batchedForward(Tensor a, Tensor b) {
         int m = a.size(-2), k = a.size(-1), n = b.size(-1);
-        int[] batch = Shapes.broadcast(java.util.Arrays.copyOf(a.shape, a.dim() - 2), java.util.Arrays.copyOf(b.shape, b.dim() - 2), "matmul");
-        int[] shape = java.util.Arrays.copyOf(batch, batch.length + 2);
+        int[] batch = Shapes.broadcast(Arrays.copyOf(a.shape, a.dim() - 2), Arrays.copyOf(b.shape, b.dim() - 2), "matmul");
+        int[] shape = Arrays.copyOf(batch, batch.length + 2);
         shape[batch.length] = m;
         shape[batch.length + 1] = n;
         Tensor out = Ops.out(shape);
-        int nb = Math.toIntExact(Shapes.numel(batch));
-        gemm(a.backend, operand(a, batch), operand(b, batch), m, n, k, out.buffer(), (long) m * n, nb, 0f);
+        gemm(operand(a, batch), operand(b, batch), m, n, k, out, batch, 0f);
         return out;
-    }
-
-    private static void gemm(Backend be, Operand a, Operand b, int m, int n, int k, Buffer c, long strideC, int batch, float beta) {
-        if (batch == 1) {
-            be.gemm(a.trans, b.trans, m, n, k, 1f, a.buffer, a.ld, b.buffer, b.ld, beta, c, n);
-        } else if (batch > 1) {
-            be.gemmBatched(a.trans, b.trans, m, n, k, 1f, a.buffer, a.ld, a.batchStride, b.buffer, b.ld, b.batchStride,
-                    beta, c, n, strideC, batch);
-        }
     }
 
     /**
@@ -140,9 +160,9 @@ final class MatmulOps {
             be.copyStrided(new int[] {rows, outF}, bias.strided(), new long[] {0, bias.strides[0]}, out.buffer());
             beta = 1f;
         }
-        Operand xa = operand(x2, new int[0]);
-        Operand wt = operand(weight.detach().t(), new int[0]);
-        gemm(be, xa, wt, rows, outF, in, out.buffer(), 0, 1, beta);
+        Operand xa = operand(x2, NO_BATCH);
+        Operand wt = operand(weight.detach().t(), NO_BATCH);
+        gemm(xa, wt, rows, outF, in, out, NO_BATCH, beta);
         Tensor[] inputs = bias != null ? new Tensor[] {x, weight, bias} : new Tensor[] {x, weight};
         int[] xs = x.shape;
         return Ops.record(out, "linear", g -> {
@@ -150,12 +170,12 @@ final class MatmulOps {
             Tensor[] grads = new Tensor[inputs.length];
             if (x.requiresGrad) {               // dx (rows, in) = g (rows, out) @ W (out, in)
                 Tensor dx = Ops.out(xs);
-                gemm(be, operand(g2.reshape(rows, outF), new int[0]), operand(weight, new int[0]), rows, in, outF, dx.buffer(), 0, 1, 0f);
+                gemm(operand(g2.reshape(rows, outF), NO_BATCH), operand(weight.detach(), NO_BATCH), rows, in, outF, dx, NO_BATCH, 0f);
                 grads[0] = dx;
             }
             if (weight.requiresGrad) {          // dW (out, in) = gᵀ (out, rows) @ x (rows, in)
                 Tensor dw = Ops.out(weight.shape);
-                gemm(be, operand(g2.reshape(rows, outF).t(), new int[0]), xa, outF, in, rows, dw.buffer(), 0, 1, 0f);
+                gemm(operand(g2.reshape(rows, outF).t(), NO_BATCH), xa, outF, in, rows, dw, NO_BATCH, 0f);
                 grads[1] = dw;
             }
             if (bias != null && bias.requiresGrad) {

@@ -109,10 +109,14 @@ class GradcheckTest {
     @Test void matmulTransposedOperands() { check("matmul aᵀ bᵀ", in -> in.get(0).t().matmul(in.get(1).t()), x(4, 3), x(5, 4)); }
     @Test void matmulBatched() { check("matmul batched", in -> in.get(0).matmul(in.get(1)), x(2, 3, 4), x(2, 4, 2)); }
     @Test void matmulBroadcastBatch() { check("matmul broadcast", in -> in.get(0).matmul(in.get(1)), x(2, 1, 3, 4), x(3, 4, 2)); }
+    @Test void matmulMixedBroadcast() { check("matmul (2,1)x(1,2) batch", in -> in.get(0).matmul(in.get(1)), x(2, 1, 3, 4), x(1, 2, 4, 5)); }
     @Test void matmulFoldedWeight() { check("matmul (..,k)@(k,n)", in -> in.get(0).matmul(in.get(1)), x(2, 3, 4), x(4, 5)); }
     @Test void matmulVector() { check("matmul vec", in -> in.get(0).matmul(in.get(1)), x(3, 4), x(4)); }
     @Test void matmulAttentionScores() {  // q @ kᵀ on permuted (B,T,H,D) views, as in attention
         check("matmul q kᵀ", in -> in.get(0).permute(0, 2, 1, 3).matmul(in.get(1).permute(0, 2, 3, 1)), x(2, 3, 2, 4), x(2, 3, 2, 4));
+    }
+    @Test void matmulAttentionValues() {  // (B,H,T,T) @ permuted v (B,T,H,D) view
+        check("matmul att v", in -> in.get(0).matmul(in.get(1).permute(0, 2, 1, 3)), x(2, 2, 3, 3), x(2, 3, 2, 4));
     }
     @Test void linear() { check("linear", in -> F.linear(in.get(0), in.get(1), in.get(2)), x(2, 3, 4), x(5, 4), x(5)); }
     @Test void linearNoBias() { check("linear no bias", in -> F.linear(in.get(0), in.get(1), null), x(3, 4), x(2, 4)); }
