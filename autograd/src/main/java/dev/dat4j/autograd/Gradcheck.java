@@ -40,7 +40,7 @@ public final class Gradcheck {
             float[] w = new float[Math.toIntExact(out.numel)];
             for (int i = 0; i < w.length; i++) w[i] = (float) (2 * gen.nextDouble() - 1);
             if (!out.requiresGrad) throw new AssertionError(name + ": output does not require grad");
-            out.backward(Tensor.of(w, out.shape));
+            out.backward(Tensor.of(w, w.length).reshape(out.shape));
 
             Result worst = new Result(0, -1, -1, 0, 0);
             for (int i = 0; i < inputs.length; i++) {

@@ -110,18 +110,21 @@ public class Tensor {
         return full(value, new int[0]);
     }
 
-    /** Float tensor from host data (row-major), e.g. {@code Tensor.of(new float[]{1,2,3,4}, 2, 2)}. */
+    /**
+     * Float tensor from host data (row-major), e.g. {@code Tensor.of(new float[]{1,2,3,4}, 2, 2)};
+     * without a shape, 1-dimensional (use {@link #scalar} for 0 dimensions).
+     */
     public static Tensor of(float[] data, int... shape) {
-        int[] s = shape.length == 0 && data.length != 1 ? new int[] {data.length} : shape;
+        int[] s = shape.length == 0 ? new int[] {data.length} : shape;
         checkLength(data.length, s);
         Tensor t = empty(s);
         t.backend.write(t.base, data);
         return t;
     }
 
-    /** Int32 tensor from host data (token ids, targets, indices). */
+    /** Int32 tensor from host data (token ids, targets, indices); without a shape, 1-dimensional. */
     public static Tensor ofInts(int[] data, int... shape) {
-        int[] s = shape.length == 0 && data.length != 1 ? new int[] {data.length} : shape;
+        int[] s = shape.length == 0 ? new int[] {data.length} : shape;
         checkLength(data.length, s);
         Tensor t = empty(DType.I32, s);
         t.backend.writeInts(t.base, data);
