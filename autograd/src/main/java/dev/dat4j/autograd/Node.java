@@ -1,5 +1,7 @@
 package dev.dat4j.autograd;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -22,9 +24,9 @@ public final class Node {
         return op;
     }
 
-    /** The op's inputs. */
+    /** The op's inputs (null where an optional input, e.g. a bias, was absent). */
     public List<Tensor> inputs() {
-        return List.of(inputs);
+        return Collections.unmodifiableList(Arrays.asList(inputs));
     }
 
     @Override
