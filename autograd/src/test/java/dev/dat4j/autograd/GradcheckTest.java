@@ -146,6 +146,10 @@ class GradcheckTest {
         Tensor t = Tensor.ofInts(new int[] {1, -100, 4, 0, 2, 2}, 2, 3);
         check("crossEntropy", in -> F.crossEntropy(in.get(0), t), x(2, 3, 5));
     }
+    @Test void linearWithTiedWeightUsedTwice() {   // a weight shared by an embedding and an output layer
+        Tensor ids = Tensor.ofInts(new int[] {1, 3, 3}, 3);
+        check("tied weight", in -> F.linear(F.embedding(ids, in.get(0)), in.get(0), null), x(4, 5));
+    }
     @Test void crossEntropyLosses() {
         Tensor t = Tensor.ofInts(new int[] {1, 3, 0, 0}, 4);
         check("crossEntropyLosses", in -> F.crossEntropyLosses(in.get(0), t, 3), x(4, 6));
@@ -155,6 +159,7 @@ class GradcheckTest {
 
     @Test void layerNorm() { check("layerNorm", in -> F.layerNorm(in.get(0), in.get(1), in.get(2), 1e-5f), x(2, 3, 6), x(6), x(6)); }
     @Test void layerNormNoAffine() { check("layerNorm plain", in -> F.layerNorm(in.get(0), null, null, 1e-5f), x(4, 5)); }
+    @Test void layerNormOnStridedInput() { check("layerNorm(transposed)", in -> F.layerNorm(in.get(0).t(), in.get(1), null, 1e-5f), x(5, 3), x(5)); }
     @Test void rmsNorm() { check("rmsNorm", in -> F.rmsNorm(in.get(0), in.get(1), 1e-5f), x(3, 6), x(6)); }
 
     // ---------------------------------------------------------------- indexing
