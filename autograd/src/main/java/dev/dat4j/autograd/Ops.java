@@ -6,11 +6,11 @@ final class Ops {
 
     /** A new dense tensor of {@code shape} in the current scope (uninitialised). */
     static Tensor out(DType dtype, int[] shape) {
-        return Tensor.empty(Scope.current(), dtype, shape);
+        return Tensor.allocate(Scope.current(), dtype, shape.clone());
     }
 
     static Tensor out(int[] shape) {
-        return Tensor.empty(Scope.current(), DType.F32, shape);
+        return Tensor.allocate(Scope.current(), DType.F32, shape.clone());
     }
 
     /** {@code t} itself if dense, else a dense copy (not recorded: callers record {@code t} as the input). */

@@ -19,8 +19,9 @@ final class PointwiseOps {
         Ops.sameBackend(a, b, name);
         int[] shape = Arrays.equals(a.shape, b.shape) ? a.shape : Shapes.broadcast(a.shape, b.shape, name);
         Tensor out = Ops.out(shape);
-        a.backend.binary(op, shape, a.strided(), Shapes.broadcastStrides(a.shape, a.strides, shape),
-                b.strided(), Shapes.broadcastStrides(b.shape, b.strides, shape), out.buffer());
+        a.backend.binary(op, out.shape, a.strided(), a.shape == shape ? a.strides : Shapes.broadcastStrides(a.shape, a.strides, shape),
+                b.strided(), b.shape == shape || Arrays.equals(b.shape, shape) ? b.strides : Shapes.broadcastStrides(b.shape, b.strides, shape),
+                out.buffer());
         return out;
     }
 

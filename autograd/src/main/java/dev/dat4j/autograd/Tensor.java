@@ -73,9 +73,13 @@ public class Tensor {
 
     /** A new dense tensor in {@code scope} (e.g. optimizer state in a parameter's scope), contents undefined. */
     public static Tensor empty(Scope scope, DType dtype, int... shape) {
-        int[] s = Shapes.checkShape(shape);
-        Buffer b = scope.allocate(Shapes.numel(s));
-        return new Tensor(scope.backend(), b, scope, dtype, s, Shapes.contiguousStrides(s), 0);
+        return allocate(scope, dtype, Shapes.checkShape(shape));
+    }
+
+    /** A dense tensor of {@code shape} (owned by the new tensor: not copied) in {@code scope}. */
+    static Tensor allocate(Scope scope, DType dtype, int[] shape) {
+        Buffer b = scope.allocate(Shapes.numel(shape));
+        return new Tensor(scope.backend(), b, scope, dtype, shape, Shapes.contiguousStrides(shape), 0);
     }
 
     /** Dense float tensor in the current scope, contents undefined, shaped like {@code t}. */
@@ -290,7 +294,7 @@ public class Tensor {
         checkAlive();
         if (!contiguous) throw new IllegalStateException("buffer() of a non-contiguous tensor " + Shapes.str(shape) + ": call contiguous() first");
         Buffer d = dense;
-        if (d == null) dense = d = base.slice(offset, numel);
+        if (d == null) dense = d = offset == 0 && base.length() == numel ? base : base.slice(offset, numel);
         return d;
     }
 
