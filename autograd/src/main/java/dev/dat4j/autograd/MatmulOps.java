@@ -58,16 +58,20 @@ final class MatmulOps {
     }
 
     /**
-     * C (batch..., m, n, dense) = A·B over the batch: the longest suffix of batch dims that both
-     * operands walk with one stride becomes one {@code gemmBatched} call; the remaining leading dims
-     * (e.g. B when attention heads are a permuted view) are looped over. No operand is copied.
+     * C = A·B over the batch, C any tensor of shape (batch..., m, n) whose rows are dense (e.g. a
+     * permuted view). The longest suffix of batch dims that A, B and C each walk with one stride
+     * becomes one {@code gemmBatched} call; the remaining leading dims (e.g. B when attention heads
+     * are a permuted view) are looped over. No operand is copied.
      */
     private static void gemm(Operand a, Operand b, int m, int n, int k, Tensor c, int[] batch, float beta) {
         Backend be = c.backend;
-        long[] sc = Shapes.contiguousStrides(batch);
-        for (int i = 0; i < sc.length; i++) sc[i] *= (long) m * n;
+        int r = c.dim();
+        long ldc = m == 1 ? n : c.strides[r - 2];
+        if ((n > 1 && c.strides[r - 1] != 1) || ldc < n) throw new IllegalStateException("gemm output rows must be dense, got strides " + Arrays.toString(c.strides));
+        long[] sc = Arrays.copyOf(c.strides, batch.length);
         int split = 0;
-        while (split < batch.length && (uniformStride(a.batchStrides, batch, split) < 0 || uniformStride(b.batchStrides, batch, split) < 0)) split++;
+        while (split < batch.length && (uniformStride(a.batchStrides, batch, split) < 0 || uniformStride(b.batchStrides, batch, split) < 0
+                || uniformStride(sc, batch, split) < 0)) split++;
         long strideA = uniformStride(a.batchStrides, batch, split), strideB = uniformStride(b.batchStrides, batch, split);
         long strideC = uniformStride(sc, batch, split);
         int inner = Math.toIntExact(Ops.prod(batch, split, batch.length));
@@ -82,12 +86,39 @@ final class MatmulOps {
             }
             Buffer ba = a.t.base.slice(oa), bb = b.t.base.slice(ob), bc = c.base.slice(oc);
             if (inner == 1) {
-                be.gemm(a.trans, b.trans, m, n, k, 1f, ba, a.ld, bb, b.ld, beta, bc, n);
+                be.gemm(a.trans, b.trans, m, n, k, 1f, ba, a.ld, bb, b.ld, beta, bc, (int) ldc);
             } else if (inner > 1) {
-                be.gemmBatched(a.trans, b.trans, m, n, k, 1f, ba, a.ld, strideA, bb, b.ld, strideB, beta, bc, n, strideC, inner);
+                be.gemmBatched(a.trans, b.trans, m, n, k, 1f, ba, a.ld, strideA, bb, b.ld, strideB, beta, bc, (int) ldc, strideC, inner);
             }
             for (int d = split - 1; d >= 0 && ++idx[d] == batch[d]; d--) idx[d] = 0;
         }
+    }
+
+    /** a (..., m, k) @ b (..., k, n) written into c (batch..., m, n) with dense rows; returns c. */
+    private static Tensor gemmInto(Tensor a, Tensor b, Tensor c) {
+        int[] batch = Arrays.copyOf(c.shape, c.dim() - 2);
+        gemm(operand(a, batch), operand(b, batch), a.size(-2), b.size(-1), a.size(-1), c, batch, 0f);
+        return c;
+    }
+
+    /**
+     * x·y into a new tensor laid out in memory like {@code like} (same shape), so that a gradient
+     * flowing back through permutes of a view arrives dense (no copy in the reshape or kernel that
+     * consumes it). Falls back to a dense result when like's layout is not a dense permutation.
+     */
+    private static Tensor productLike(Tensor x, Tensor y, Tensor like) {
+        Tensor c = Ops.outLike(like);
+        int r = c.dim();
+        if (c.strides[r - 1] == 1 || c.shape[r - 1] == 1) return gemmInto(x, y, c);
+        if (c.strides[r - 2] == 1) {             // column-major matrices: write cᵀ = yᵀ·xᵀ
+            gemmInto(y.transpose(-2, -1), x.transpose(-2, -1), c.transpose(-2, -1));
+            return c;
+        }
+        return gemmInto(x, y, Ops.out(like.shape));
+    }
+
+    private static boolean sameBatch(Tensor t, Tensor out) {
+        return t.dim() == out.dim() && Arrays.equals(t.shape, 0, t.dim() - 2, out.shape, 0, out.dim() - 2);
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
@@ -104,13 +135,17 @@ final class MatmulOps {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
                     + " are incompatible (inner dimensions " + k + " and " + b.size(-2) + ")");
         }
-        Tensor out = a.dim() > 2 && b.dim() == 2 ? foldedForward(a, b) : batchedForward(a, b);
+        boolean folded = a.dim() > 2 && b.dim() == 2;
+        Tensor out = folded ? foldedForward(a, b) : batchedForward(a, b);
         int[] as = a.shape, bs = b.shape;
         return Ops.record(out, "matmul", g -> new Tensor[] {
-                a.requiresGrad ? ReduceOps.sumTo(matmul(g, b.t()), as) : null,
-                b.requiresGrad ? (a.dim() > 2 && b.dim() == 2
-                        ? matmul(a.reshape(-1, k).t(), g.reshape(-1, n))   // Σ over batch as one GEMM
-                        : ReduceOps.sumTo(matmul(a.t(), g), bs)) : null}, a, b);
+                !a.requiresGrad ? null
+                        : !folded && sameBatch(a, out) ? productLike(g, b.t(), a)
+                        : ReduceOps.sumTo(matmul(g, b.t()), as),
+                !b.requiresGrad ? null
+                        : folded ? matmul(a.reshape(-1, k).t(), g.reshape(-1, n))   // Σ over batch as one GEMM
+                        : sameBatch(b, out) ? productLike(a.t(), g, b)
+                        : ReduceOps.sumTo(matmul(a.t(), g), bs)}, a, b);
     }
 
     /** (..., m, k) @ (k, n): the leading dims of a fold into the rows of one GEMM when the layout allows. */
@@ -126,14 +161,12 @@ final class MatmulOps {
     }
 
     private static Tensor batchedForward(Tensor a, Tensor b) {
-        int m = a.size(-2), k = a.size(-1), n = b.size(-1);
+        int m = a.size(-2), n = b.size(-1);
         int[] batch = Shapes.broadcast(Arrays.copyOf(a.shape, a.dim() - 2), Arrays.copyOf(b.shape, b.dim() - 2), "matmul");
         int[] shape = Arrays.copyOf(batch, batch.length + 2);
         shape[batch.length] = m;
         shape[batch.length + 1] = n;
-        Tensor out = Ops.out(shape);
-        gemm(operand(a, batch), operand(b, batch), m, n, k, out, batch, 0f);
-        return out;
+        return gemmInto(a, b, Ops.out(shape));
     }
 
     /**

@@ -13,6 +13,32 @@ final class Ops {
         return Tensor.allocate(Scope.current(), DType.F32, shape.clone());
     }
 
+    /**
+     * A new tensor shaped like {@code t} with the same memory order when t is a dense permutation
+     * (e.g. a permuted view of a contiguous tensor), else contiguous (PyTorch's preserve_format).
+     */
+    static Tensor outLike(Tensor t) {
+        int r = t.dim();
+        Integer[] order = new Integer[r];
+        for (int i = 0; i < r; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(t.strides[y], t.strides[x]));   // outermost first
+        long expected = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            int d = order[i];
+            if (t.shape[d] == 1) continue;
+            if (t.strides[d] != expected) return out(t.dtype, t.shape);
+            expected *= t.shape[d];
+        }
+        long[] st = new long[r];
+        long s = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            st[order[i]] = s;
+            s *= t.shape[order[i]];
+        }
+        Scope scope = Scope.current();
+        return new Tensor(scope.backend(), scope.allocate(t.numel), scope, t.dtype, t.shape.clone(), st, 0);
+    }
+
     /** {@code t} itself if dense, else a dense copy (not recorded: callers record {@code t} as the input). */
     static Tensor dense(Tensor t) {
         if (t.contiguous) return t;
