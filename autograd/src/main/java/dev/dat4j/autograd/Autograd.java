@@ -30,7 +30,7 @@ final class Autograd {
             throw new IllegalArgumentException("backward(): gradient shape " + Shapes.str(gradient.shape)
                     + " does not match tensor shape " + Shapes.str(root.shape));
         }
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             ArrayList<Tensor> order = topologicalOrder(root);
             root.pendingGrad = gradient != null ? gradient : Tensor.full(1f, root.shape);
             root.pendingOwned = false;

@@ -33,7 +33,7 @@ public final class Gradcheck {
      */
     public static Result check(String name, Function<List<Tensor>, Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
         List<Tensor> in = List.of(inputs);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             for (Tensor t : inputs) t.grad = null;
             Tensor out = f.apply(in);
             Generator gen = new Generator(1234);
@@ -73,7 +73,7 @@ public final class Gradcheck {
 
     private static double objective(Function<List<Tensor>, Tensor> f, List<Tensor> in, Tensor x, float[] data, float[] w) {
         x.backend.write(x.buffer(), data);
-        try (Scope s = Scope.open(); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(); var _ = GradMode.noGrad()) {
             float[] out = f.apply(in).toFloatArray();
             double l = 0;
             for (int k = 0; k < out.length; k++) l += (double) out[k] * w[k];

@@ -342,7 +342,7 @@ public class Tensor {
 
     private Tensor contiguousNoGrad() {
         if (contiguous) return this;
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             return contiguous();
         }
     }

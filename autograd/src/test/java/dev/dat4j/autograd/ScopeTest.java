@@ -11,13 +11,13 @@ class ScopeTest {
     @Test
     void childScopesRecycleMemoryThroughTheRoot() {
         long before = CpuMemoryScope.liveBytes();
-        try (Scope root = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             long afterFirst = -1;
             for (int i = 0; i < 50; i++) {
-                try (Scope step = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor.zeros(1000);                  // small: carved from a chunk
                     Tensor.zeros(3_000_000);             // large: a block of its own
-                    try (Scope nested = Scope.open()) {
+                    try (Scope _ = Scope.open()) {
                         Tensor.ones(10);
                     }
                 }
@@ -30,7 +30,7 @@ class ScopeTest {
 
     @Test
     void allocationsAreAlignedAndDisjoint() {
-        try (Scope root = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Tensor a = Tensor.full(1f, 3), b = Tensor.full(2f, 5);
             assertEquals(0, a.segment().address() % 64);
             assertEquals(0, b.segment().address() % 64);

@@ -151,7 +151,7 @@ class TensorTest {
     @Test
     void noGradRecordsNothingAndDetachCuts() {
         Tensor x = Tensor.ones(2).requiresGrad_(true);
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             Tensor y = x.mul(3f);
             assertFalse(y.requiresGrad());
             assertNull(y.gradFn());
@@ -167,7 +167,7 @@ class TensorTest {
     void scopesReleaseAndGuardUseAfterClose() {
         Tensor kept = Tensor.ones(4);
         Tensor inner;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             inner = Tensor.ones(4).add(kept);
             assertEquals(8f, inner.sum().item());
         }
@@ -179,7 +179,7 @@ class TensorTest {
     @Test
     void leafGradSurvivesTheStepScope() {
         Tensor w = Tensor.ones(3).requiresGrad_(true);   // created in the outer (model) scope
-        try (Scope step = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             w.mul(Tensor.of(new float[] {1, 2, 3}, 3)).sum().backward();
         }
         assertArrayEquals(new float[] {1, 2, 3}, w.grad().toFloatArray());

@@ -89,7 +89,7 @@ class TinyTransformerTest {
         String chars = TEXT.chars().distinct().sorted().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         int[] tokens = TEXT.chars().map(chars::indexOf).toArray();
         int vocab = chars.length(), t = 16, batch = 8;
-        try (Scope model = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Generator g = new Generator(5);
             Gpt gpt = new Gpt(vocab, 32, 2, 4, t, g);
             AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(gpt, 0.0f), 3e-3f, 0.9f, 0.99f, 1e-8f);
@@ -101,7 +101,7 @@ class TinyTransformerTest {
                     System.arraycopy(tokens, start, x, b * t, t);
                     System.arraycopy(tokens, start + 1, y, b * t, t);
                 }
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor l = F.crossEntropy(gpt.forward(Tensor.ofInts(x, batch, t)), Tensor.ofInts(y, batch, t));
                     l.backward();
                     GradClip.clipGradNorm(gpt.parameters(), 1.0);

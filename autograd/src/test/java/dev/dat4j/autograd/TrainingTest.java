@@ -43,19 +43,19 @@ class TrainingTest {
 
     @Test
     void mlpLearnsTwoMoons() {
-        try (Scope model = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Generator g = new Generator(11);
             Moons data = Moons.make(256, 0.1, g);
             Sequential net = mlp(g, 0f);
             AdamW opt = new AdamW(net.parameters(), 0.01f, 0f);
             for (int step = 0; step < 300; step++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     F.crossEntropy(net.forward(data.x()), data.y()).backward();
                     opt.step();
                     opt.zeroGrad();
                 }
             }
-            try (Scope s = Scope.open(); var ng = GradMode.noGrad()) {
+            try (Scope _ = Scope.open(); var _ = GradMode.noGrad()) {
                 int[] pred = net.forward(data.x()).argmax(1, false).toIntArray();
                 int correct = 0;
                 for (int i = 0; i < pred.length; i++) if (pred[i] == data.labels()[i]) correct++;
@@ -66,7 +66,7 @@ class TrainingTest {
 
     @Test
     void nativeMemoryStaysFlatOver1000Steps() {
-        try (Scope model = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Generator g = new Generator(3);
             Moons data = Moons.make(64, 0.1, g);
             Sequential net = mlp(g, 0.1f);
@@ -74,7 +74,7 @@ class TrainingTest {
             LrSchedule sched = LrSchedule.warmupCosine(0.01f, 50, 1000, 0.001f);
             long afterWarmup = -1;
             for (int step = 0; step < 1000; step++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     F.crossEntropy(net.forward(data.x()), data.y()).backward();
                     GradClip.clipGradNorm(net.parameters(), 1.0);
                     opt.setLr(sched.lr(step));
@@ -89,13 +89,13 @@ class TrainingTest {
 
     /** Trains with dropout from a seed; returns the raw bits of every parameter. */
     private static List<int[]> trainBits(long seed) {
-        try (Scope model = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Generator g = new Generator(seed);
             Moons data = Moons.make(64, 0.1, g);
             Sequential net = mlp(g, 0.2f);
             AdamW opt = new AdamW(net.parameters(), 0.01f);
             for (int step = 0; step < 50; step++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     F.crossEntropy(net.forward(data.x()), data.y()).backward();
                     opt.step();
                     opt.zeroGrad();

@@ -78,7 +78,7 @@ public class AutogradOverheadBenchmark {
     /** 100 recorded adds, backward, in a step scope. */
     @Benchmark
     public float autogradForwardBackward() {
-        try (Scope step = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor y = x;
             for (int i = 0; i < OPS; i++) y = y.add(w);
             y.backward(Tensor.ones(size));
@@ -89,7 +89,7 @@ public class AutogradOverheadBenchmark {
     /** 100 adds with recording off, in a step scope. */
     @Benchmark
     public long autogradForwardNoGrad() {
-        try (Scope step = Scope.open(); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(); var _ = GradMode.noGrad()) {
             Tensor y = x;
             for (int i = 0; i < OPS; i++) y = y.add(w);
             return y.numel();

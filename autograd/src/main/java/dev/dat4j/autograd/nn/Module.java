@@ -153,7 +153,7 @@ public abstract class Module {
             if (strict && !unexpected.isEmpty()) sb.append("\n  unexpected keys: ").append(String.join(", ", unexpected));
             throw new IllegalArgumentException(sb.toString());
         }
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             own.forEach((k, t) -> {
                 Tensor src = state.get(k);
                 if (src != null) t.copy_(src);

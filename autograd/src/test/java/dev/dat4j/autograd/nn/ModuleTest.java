@@ -90,7 +90,7 @@ class ModuleTest {
         a.eval();
         b.eval();
         Tensor ids = Tensor.ofInts(new int[] {1, 2, 6, 0}, 2, 2);
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             assertFalse(java.util.Arrays.equals(a.forward(ids).toFloatArray(), b.forward(ids).toFloatArray()));
             var res = b.loadStateDict(a.stateDict(), true);
             assertTrue(res.missingKeys().isEmpty() && res.unexpectedKeys().isEmpty());
