@@ -3,7 +3,7 @@ package dev.dat4j.autograd;
 /**
  * Switches graph recording off for the current thread, like {@code torch.no_grad()}:
  * <pre>{@code
- * try (var ng = GradMode.noGrad()) {
+ * try (var _ = GradMode.noGrad()) {
  *     Tensor logits = model.forward(x);   // no graph, no saved activations
  * }
  * }</pre>

@@ -12,6 +12,7 @@ final class NoiseOps {
         Ops.checkFloat(x, "dropout");
         if (p < 0f || p > 1f) throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
         if (!training || p == 0f) return x;
+        if (p == 1f) return x.mul(0f);          // everything dropped (the kernel's 1/(1−p) would be infinite)
         long seed = gen.nextLong();
         Tensor y = Ops.out(x.shape);
         x.backend.dropout(x.numel, Ops.dense(x).buffer(), p, seed, y.buffer());

@@ -40,7 +40,10 @@ final class ReduceOps {
             cur = next;
             d--;
         }
-        if (cur == x) cur = Ops.dense(x).detach(); // nothing reduced: still a distinct result
+        if (cur == x) {                         // nothing to reduce: a copy, never an alias of x
+            cur = Ops.out(x.shape);
+            x.backend.copy(x.buffer(), cur.buffer(), x.numel);
+        }
         return cur;
     }
 

@@ -17,7 +17,7 @@ import java.util.ArrayList;
  *     var net = new MyNet(gen);
  *     var opt = new AdamW(net.parameters(), 1e-3f);
  *     for (int i = 0; i < steps; i++) {
- *         try (Scope step = Scope.open()) {              // activations and temporaries of one step
+ *         try (Scope _ = Scope.open()) {                 // activations and temporaries of one step
  *             Tensor loss = net.loss(batch(i));
  *             loss.backward();
  *             opt.step();
