@@ -69,24 +69,6 @@ public class CublasApi extends CublasApi$shared {
     public static int CUBLAS_GEMM_DEFAULT() {
         return CUBLAS_GEMM_DEFAULT;
     }
-    private static final int CUBLAS_DEFAULT_MATH = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum cublasMath_t.CUBLAS_DEFAULT_MATH = 0
-     * }
-     */
-    public static int CUBLAS_DEFAULT_MATH() {
-        return CUBLAS_DEFAULT_MATH;
-    }
-    private static final int CUBLAS_PEDANTIC_MATH = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum cublasMath_t.CUBLAS_PEDANTIC_MATH = 2
-     * }
-     */
-    public static int CUBLAS_PEDANTIC_MATH() {
-        return CUBLAS_PEDANTIC_MATH;
-    }
     private static final int CUBLAS_COMPUTE_32F = (int)68L;
     /**
      * {@snippet lang=c :
@@ -296,68 +278,6 @@ public class CublasApi extends CublasApi$shared {
         }
     }
 
-    private static class cublasSetWorkspace_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            CublasApi.C_INT,
-            CublasApi.C_POINTER,
-            CublasApi.C_POINTER,
-            CublasApi.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cublasSetWorkspace_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static FunctionDescriptor cublasSetWorkspace_v2$descriptor() {
-        return cublasSetWorkspace_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static MethodHandle cublasSetWorkspace_v2$handle() {
-        return cublasSetWorkspace_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static MemorySegment cublasSetWorkspace_v2$address() {
-        return cublasSetWorkspace_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static int cublasSetWorkspace_v2(MemorySegment handle, MemorySegment workspace, long workspaceSizeInBytes) {
-        var mh$ = cublasSetWorkspace_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cublasSetWorkspace_v2", handle, workspace, workspaceSizeInBytes);
-            }
-            return (int)mh$.invokeExact(handle, workspace, workspaceSizeInBytes);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class cublasSetStream_v2 {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             CublasApi.C_INT,
@@ -412,67 +332,6 @@ public class CublasApi extends CublasApi$shared {
                 traceDowncall("cublasSetStream_v2", handle, streamId);
             }
             return (int)mh$.invokeExact(handle, streamId);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class cublasSetMathMode {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            CublasApi.C_INT,
-            CublasApi.C_POINTER,
-            CublasApi.C_INT
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cublasSetMathMode");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode)
-     * }
-     */
-    public static FunctionDescriptor cublasSetMathMode$descriptor() {
-        return cublasSetMathMode.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode)
-     * }
-     */
-    public static MethodHandle cublasSetMathMode$handle() {
-        return cublasSetMathMode.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode)
-     * }
-     */
-    public static MemorySegment cublasSetMathMode$address() {
-        return cublasSetMathMode.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode)
-     * }
-     */
-    public static int cublasSetMathMode(MemorySegment handle, int mode) {
-        var mh$ = cublasSetMathMode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cublasSetMathMode", handle, mode);
-            }
-            return (int)mh$.invokeExact(handle, mode);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
