@@ -113,6 +113,13 @@ public final class NativeLibraries {
         dirs.add(Path.of("/usr/local/nvidia/lib64"));
         dirs.add(Path.of("/usr/lib/x86_64-linux-gnu"));
         dirs.add(Path.of("/usr/lib/wsl/lib"));
+        dirs.addAll(wheelFolders());
+        return dirs;
+    }
+
+    /** {@code site-packages/nvidia/*}{@code /lib} folders of the pip wheels (nvidia-cublas, nvidia-cuda-nvrtc, ...). */
+    static List<Path> wheelFolders() {
+        List<Path> dirs = new ArrayList<>();
         for (Path sitePackages : sitePackagesFolders()) {
             for (Path pkg : children(sitePackages.resolve("nvidia"), "*")) {
                 dirs.add(pkg.resolve("lib"));
@@ -146,6 +153,8 @@ public final class NativeLibraries {
         List<String> attempts = new ArrayList<>();
         Set<Path> seen = new LinkedHashSet<>();
         List<Path> first = new ArrayList<>(explicitFolders());
+        if (first.isEmpty()) attempts.add("-D" + LIBDIR_PROPERTY + " / " + LIBDIR_ENV + ": not set");
+        if (ldLibraryPathFolders().isEmpty()) attempts.add("LD_LIBRARY_PATH: not set");
         first.addAll(ldLibraryPathFolders());
         for (Path dir : first) {
             if (seen.add(dir) && tryFolder(dir, soname, companions, attempts)) return loaded(soname, dir, attempts);
@@ -159,6 +168,10 @@ public final class NativeLibraries {
         }
         for (Path dir : wellKnownFolders()) {
             if (seen.add(dir) && tryFolder(dir, soname, companions, attempts)) return loaded(soname, dir, attempts);
+        }
+        if (wheelFolders().isEmpty()) {
+            attempts.add("Python wheels (site-packages/nvidia/*/lib): none found under " + sitePackagesFolders().stream()
+                    .filter(Files::isDirectory).map(Path::toString).toList());
         }
         return new Result(soname, null, List.copyOf(attempts));
     }
