@@ -28,7 +28,7 @@ final class Nvrtc {
 
     static void check(int status, String call) {
         if (status != NVRTC_SUCCESS()) {
-            throw new CudaException(call, status, "NVRTC_ERROR", errorString(status));
+            throw new CudaException(call, status, errorString(status), "");
         }
     }
 

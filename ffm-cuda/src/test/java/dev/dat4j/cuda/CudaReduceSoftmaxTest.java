@@ -67,7 +67,7 @@ class CudaReduceSoftmaxTest {
             for (long n : new long[] {1, 255, 100_003, 3_000_001}) {
                 var x = h.randn(n);
                 double c = h.cpu.sumOfSquares(n, x.cpu()), g = h.gpu.sumOfSquares(n, x.gpu());
-                assertEquals(c, g, 1e-12 * c, "sumOfSquares n=" + n);
+                assertEquals(c, g, 1e-10 * c, "sumOfSquares n=" + n);
             }
         }
     }
