@@ -50,17 +50,12 @@ final class Cublas implements AutoCloseable {
         }
     }
 
-    private static int computeType(GemmPrecision p) {
-        return switch (p) {
-            case F32 -> CUBLAS_COMPUTE_32F();
-            case TF32 -> CUBLAS_COMPUTE_32F_FAST_TF32();
-            case BF16 -> CUBLAS_COMPUTE_32F_FAST_16BF();
-        };
-    }
-
     /**
-     * Row-major, f32 in and out, strided over {@code batch} matrices (strides in elements; 0
-     * broadcasts). Pointers are device addresses of element 0.
+     * Row-major GEMM with f32 output, strided over {@code batch} matrices (strides in elements; 0
+     * broadcasts). Pointers are device addresses of element 0. For {@link GemmPrecision#BF16},
+     * {@code a} and {@code b} must hold bf16 copies of the operands (see convert.cu); cuBLAS then
+     * accumulates in f32 (CUBLAS_COMPUTE_32F). TF32 keeps f32 operands and lets cuBLAS round them
+     * for the tensor cores (CUBLAS_COMPUTE_32F_FAST_TF32).
      */
     void gemm(GemmPrecision precision, boolean transA, boolean transB, int m, int n, int k,
               float alphaValue, long a, int lda, long strideA, long b, int ldb, long strideB,
@@ -69,17 +64,18 @@ final class Cublas implements AutoCloseable {
         beta.set(ValueLayout.JAVA_FLOAT, 0, betaValue);
         int opA = transA ? CUBLAS_OP_T() : CUBLAS_OP_N();
         int opB = transB ? CUBLAS_OP_T() : CUBLAS_OP_N();
-        int f32 = CUDA_R_32F();
+        int in = precision == GemmPrecision.BF16 ? CUDA_R_16BF() : CUDA_R_32F();
+        int out = CUDA_R_32F();
+        int compute = precision == GemmPrecision.TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32() : CUBLAS_COMPUTE_32F();
         // Column-major Cᵀ (n×m) = op(B)ᵀ (n×k) · op(A)ᵀ (k×m).
         if (batch == 1) {
             check(cublasGemmEx(handle, opB, opA, n, m, k, alpha,
-                    ptr(b), f32, ldb, ptr(a), f32, lda, beta, ptr(c), f32, ldc,
-                    computeType(precision), CUBLAS_GEMM_DEFAULT()),
+                    ptr(b), in, ldb, ptr(a), in, lda, beta, ptr(c), out, ldc, compute, CUBLAS_GEMM_DEFAULT()),
                     "cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ", " + precision + ")");
         } else {
             check(cublasGemmStridedBatchedEx(handle, opB, opA, n, m, k, alpha,
-                    ptr(b), f32, ldb, strideB, ptr(a), f32, lda, strideA, beta, ptr(c), f32, ldc, strideC, batch,
-                    computeType(precision), CUBLAS_GEMM_DEFAULT()),
+                    ptr(b), in, ldb, strideB, ptr(a), in, lda, strideA, beta, ptr(c), out, ldc, strideC, batch,
+                    compute, CUBLAS_GEMM_DEFAULT()),
                     "cublasGemmStridedBatchedEx(m=" + m + ", n=" + n + ", k=" + k + ", batch=" + batch + ", " + precision + ")");
         }
     }

@@ -200,8 +200,27 @@ public final class CudaBackend implements Backend, AutoCloseable {
         long pb = ptr(b, (batch - 1) * strideB + spanB, "gemm B");
         long pc = ptr(c, (batch - 1) * strideC + span(m, n, ldc), "gemm C");
         GemmPrecision precision = gemmPrecision;
-        op(() -> device.cublas().gemm(precision, transA, transB, m, n, k, alpha, pa, lda, strideA,
-                pb, ldb, strideB, beta, pc, ldc, strideC, batch));
+        long elementsA = (batch - 1) * strideA + spanA, elementsB = (batch - 1) * strideB + spanB;
+        op(() -> {
+            if (precision != GemmPrecision.BF16) {
+                device.cublas().gemm(precision, transA, transB, m, n, k, alpha, pa, lda, strideA,
+                        pb, ldb, strideB, beta, pc, ldc, strideC, batch);
+                return;
+            }
+            // bf16 copies of the operands in scratch blocks, released as soon as the GEMM is
+            // enqueued: stream order keeps them intact until it has run.
+            DeviceAllocator allocator = device.allocator();
+            long a16 = allocator.allocate(2 * elementsA), b16 = allocator.allocate(2 * elementsB);
+            try {
+                launch1d("convert", "f32_to_bf16", elementsA, pa, a16, elementsA);
+                launch1d("convert", "f32_to_bf16", elementsB, pb, b16, elementsB);
+                device.cublas().gemm(precision, transA, transB, m, n, k, alpha, a16, lda, strideA,
+                        b16, ldb, strideB, beta, pc, ldc, strideC, batch);
+            } finally {
+                allocator.release(a16, 2 * elementsA);
+                allocator.release(b16, 2 * elementsB);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- elementwise

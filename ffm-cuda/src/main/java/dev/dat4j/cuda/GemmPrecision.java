@@ -11,7 +11,10 @@ public enum GemmPrecision {
     F32,
     /** Tensor cores on TF32-rounded inputs (10-bit mantissa), f32 accumulation. */
     TF32,
-    /** Tensor cores on bf16-rounded inputs (7-bit mantissa), f32 accumulation. */
+    /**
+     * Tensor cores on bf16 copies of the inputs (7-bit mantissa, rounded to nearest even by a
+     * conversion kernel), f32 accumulation and output.
+     */
     BF16;
 
     /** System property selecting the default: {@code -Ddat4j.cuda.gemm=f32|tf32|bf16}. */

@@ -40,6 +40,19 @@ public final class CudaGemmBenchmark {
                         p.name().toLowerCase(Locale.ROOT), n, seconds * 1e3 / iters, tflops, probe[0], 0.125 * n));
             }
             gpu.setGemmPrecision(GemmPrecision.F32);
+
+            // Per-op cost of a tiny kernel: the owner-thread handoff plus cuLaunchKernel.
+            Buffer x = scope.allocate(1024);
+            for (int i = 0; i < 2000; i++) gpu.axpy(1024, 0.5f, x, x);
+            gpu.synchronize();
+            int ops = 20_000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < ops; i++) gpu.axpy(1024, 0.5f, x, x);
+            long enqueued = System.nanoTime();
+            gpu.synchronize();
+            long done = System.nanoTime();
+            System.out.println(String.format(Locale.ROOT, "dat4j cuda small op (axpy, 1024 floats): %.2f us/op to enqueue, %.2f us/op until done",
+                    (enqueued - t0) / 1e3 / ops, (done - t0) / 1e3 / ops));
         }
     }
 }

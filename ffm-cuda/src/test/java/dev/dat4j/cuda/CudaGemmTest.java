@@ -35,6 +35,24 @@ class CudaGemmTest {
         return r;
     }
 
+    /** f32 → bf16 → f32, rounding to nearest even: what convert.cu's f32_to_bf16 computes. */
+    static float roundToBf16(float x) {
+        if (Float.isNaN(x)) return x;
+        int u = Float.floatToRawIntBits(x);
+        u += 0x7fff + ((u >>> 16) & 1);
+        return Float.intBitsToFloat(u & 0xffff0000);
+    }
+
+    private static GpuHarness.Pair roundedCopy(GpuHarness h, GpuHarness.Pair p) {
+        float[] v = h.cpuValues(p);
+        for (int i = 0; i < v.length; i++) v[i] = roundToBf16(v[i]);
+        return h.of(v);
+    }
+
+    /**
+     * GEMMs over all transpose combinations and padded leading dimensions. For BF16 the CPU
+     * reference multiplies the bf16-rounded inputs, so only f32 accumulation error is allowed.
+     */
     private void checkGemm(GpuHarness h, GemmPrecision precision, double eps) {
         for (int[] s : SHAPES) {
             int m = s[0], n = s[1], k = s[2];
@@ -47,9 +65,12 @@ class CudaGemmTest {
                 float alpha = 0.75f, beta = (t % 2 == 0) ? 0f : 0.5f;
                 var c = beta == 0 ? h.out((long) m * n) : h.randn((long) m * n); // beta = 0 must ignore the NaNs
                 float[] c0 = h.cpuValues(c);
-                h.cpu.gemm(ta, tb, m, n, k, alpha, a.cpu(), lda, b.cpu(), ldb, beta, c.cpu(), n);
+                boolean bf16 = precision == GemmPrecision.BF16;
+                var aRef = bf16 ? roundedCopy(h, a) : a;
+                var bRef = bf16 ? roundedCopy(h, b) : b;
+                h.cpu.gemm(ta, tb, m, n, k, alpha, aRef.cpu(), lda, bRef.cpu(), ldb, beta, c.cpu(), n);
                 h.gpu.gemm(ta, tb, m, n, k, alpha, a.gpu(), lda, b.gpu(), ldb, beta, c.gpu(), n);
-                float[] bound = absProducts(h.cpuValues(a), h.cpuValues(b), ta, tb, m, n, k, lda, ldb);
+                float[] bound = absProducts(h.cpuValues(aRef), h.cpuValues(bRef), ta, tb, m, n, k, lda, ldb);
                 for (int i = 0; i < bound.length; i++) bound[i] = Math.abs(alpha) * bound[i] + Math.abs(beta * (Float.isNaN(c0[i]) ? 0 : c0[i]));
                 assertGemmClose(h.cpuValues(c), h.gpuValues(c), bound, eps,
                         precision + " gemm m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb);
@@ -66,15 +87,51 @@ class CudaGemmTest {
     }
 
     @Test
-    void tf32AndBf16AreWithinTheirRounding() {
+    void tf32IsWithinItsRounding() {
         try (GpuHarness h = GpuHarness.open(2)) {
             try {
                 h.gpu.setGemmPrecision(GemmPrecision.TF32);
                 checkGemm(h, GemmPrecision.TF32, 4e-3);   // two inputs rounded to 10-bit mantissas
-                h.gpu.setGemmPrecision(GemmPrecision.BF16);
-                checkGemm(h, GemmPrecision.BF16, 3e-2);   // two inputs rounded to 7-bit mantissas
             } finally {
                 h.gpu.setGemmPrecision(GemmPrecision.F32);
+            }
+        }
+    }
+
+    @Test
+    void bf16MatchesScalarOnRoundedInputs() {
+        try (GpuHarness h = GpuHarness.open(5)) {
+            try {
+                h.gpu.setGemmPrecision(GemmPrecision.BF16);
+                checkGemm(h, GemmPrecision.BF16, 1e-5);
+            } finally {
+                h.gpu.setGemmPrecision(GemmPrecision.F32);
+            }
+        }
+    }
+
+    /** C = A·1 with k = 1 exposes the operand conversion itself: ties go to even, NaN stays NaN. */
+    @Test
+    void bf16ConversionRoundsToNearestEven() {
+        try (GpuHarness h = GpuHarness.open(6)) {
+            float tieDown = 1f + 0x1p-8f, tieUp = 1f + 3 * 0x1p-8f, above = 1f + 0x1p-8f + 0x1p-20f;
+            float[] values = {tieDown, tieUp, above, -tieUp, 3.1415927f, Float.MAX_VALUE, Float.NaN, 0f};
+            var a = h.of(values);
+            var one = h.of(new float[] {1f});
+            var c = h.out(values.length);
+            try {
+                h.gpu.setGemmPrecision(GemmPrecision.BF16);
+                h.gpu.gemm(false, false, values.length, 1, 1, 1f, a.gpu(), 1, one.gpu(), 1, 0f, c.gpu(), 1);
+            } finally {
+                h.gpu.setGemmPrecision(GemmPrecision.F32);
+            }
+            float[] g = h.gpuValues(c);
+            float[] expected = {1f, 1f + 0x1p-6f, 1f + 0x1p-7f, -(1f + 0x1p-6f), 3.140625f,
+                    Float.POSITIVE_INFINITY, Float.NaN, 0f};
+            for (int i = 0; i < values.length; i++) {
+                boolean same = Float.isNaN(expected[i]) ? Float.isNaN(g[i])
+                        : Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(g[i]);
+                if (!same) fail("bf16(" + values[i] + "): gpu " + g[i] + ", expected " + expected[i]);
             }
         }
     }

@@ -88,7 +88,7 @@ class HostSideTest {
 
     @Test
     void everyKernelFamilyHasItsSourceWithThePrelude() {
-        for (String family : new String[] {"elementwise", "reduce", "softmax", "norm", "indexing", "rope", "optim"}) {
+        for (String family : new String[] {"elementwise", "reduce", "softmax", "norm", "indexing", "rope", "optim", "convert"}) {
             String src = KernelLibrary.source(family);
             assertTrue(src.contains("block_reduce") && src.contains("#line 1 \"" + family + ".cu\""), family);
             assertTrue(src.contains("extern \"C\" __global__"), family);

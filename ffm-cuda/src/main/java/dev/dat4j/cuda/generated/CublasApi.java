@@ -24,6 +24,15 @@ public class CublasApi extends CublasApi$shared {
             .or(SymbolLookup.loaderLookup())
             .or(Linker.nativeLinker().defaultLookup());
 
+    private static final int CUDA_R_16BF = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDataType_t.CUDA_R_16BF = 14
+     * }
+     */
+    public static int CUDA_R_16BF() {
+        return CUDA_R_16BF;
+    }
     private static final int CUDA_R_32F = (int)0L;
     /**
      * {@snippet lang=c :
@@ -77,15 +86,6 @@ public class CublasApi extends CublasApi$shared {
      */
     public static int CUBLAS_COMPUTE_32F() {
         return CUBLAS_COMPUTE_32F;
-    }
-    private static final int CUBLAS_COMPUTE_32F_FAST_16BF = (int)75L;
-    /**
-     * {@snippet lang=c :
-     * enum cublasComputeType_t.CUBLAS_COMPUTE_32F_FAST_16BF = 75
-     * }
-     */
-    public static int CUBLAS_COMPUTE_32F_FAST_16BF() {
-        return CUBLAS_COMPUTE_32F_FAST_16BF;
     }
     private static final int CUBLAS_COMPUTE_32F_FAST_TF32 = (int)77L;
     /**
