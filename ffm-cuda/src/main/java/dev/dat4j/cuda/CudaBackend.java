@@ -13,10 +13,12 @@ import java.lang.foreign.ValueLayout;
  * The {@link Backend} on one NVIDIA GPU: GEMMs through cuBLAS, every other op as a CUDA C kernel
  * from {@code resources/dev/dat4j/cuda/kernels} compiled at run time by NVRTC.
  *
- * <p>All work runs on the device's owner thread and, in order, on one stream: an op returns once
- * its work is enqueued; {@link #read}, {@link #sumOfSquares} and index-checking ops wait for the
- * stream. {@code -Ddat4j.cuda.sync=true} waits after every op so that an asynchronous kernel fault
- * is reported by the op that caused it (slow; for debugging).
+ * <p>All work runs on the device's owner thread and, in order, on one stream. An op without a
+ * result returns as soon as it is queued for that thread (its arguments checked first); a failure
+ * while launching it is thrown by the next call. {@link #read}, {@link #sumOfSquares} and the
+ * index-checking ops wait for the stream. {@code -Ddat4j.cuda.sync=true} waits after every op, so
+ * that a launch failure or an asynchronous kernel fault is reported by the op that caused it
+ * (slow; for debugging).
  *
  * <p>Buffer sizes are checked on the host before every launch: a GPU kernel that runs past a
  * buffer corrupts memory silently, where the CPU backends would throw.
@@ -81,11 +83,18 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Runs an op on the owner thread (optionally waiting for the GPU, see class comment). */
+    /**
+     * Queues an op on the owner thread without waiting for it; its arguments were validated on the
+     * caller's thread. With {@code dat4j.cuda.sync} it waits for the op and the GPU instead.
+     */
     private void op(Runnable work) {
+        if (!syncEveryOp) {
+            device.submit(work);
+            return;
+        }
         device.run(() -> {
             work.run();
-            if (syncEveryOp) device.synchronize();
+            device.synchronize();
         });
     }
 

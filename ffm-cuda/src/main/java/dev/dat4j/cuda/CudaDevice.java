@@ -80,6 +80,12 @@ final class CudaDevice implements AutoCloseable {
         thread.run(task);
     }
 
+    /** Queues {@code task} on the owner thread without waiting (see {@link DeviceThread#submit}). */
+    void submit(Runnable task) {
+        if (closed) throw new IllegalStateException("cuda:" + ordinal + " is closed");
+        thread.submit(task);
+    }
+
     // ---------------------------------------------------------------- owner-thread accessors
 
     CudaDriver.Stream stream() {

@@ -18,6 +18,12 @@ public final class CudaException extends RuntimeException {
         this.status = -1;
     }
 
+    /** Wraps a failure reported later than it happened (an asynchronous op). */
+    public CudaException(String message, RuntimeException cause) {
+        super(message, cause);
+        this.status = cause instanceof CudaException c ? c.status : -1;
+    }
+
     /** The raw status code (CUresult, nvrtcResult or cublasStatus_t), or -1 for errors of our own. */
     public int status() {
         return status;
