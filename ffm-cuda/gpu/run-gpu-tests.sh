@@ -19,7 +19,7 @@ millis() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 "$java" -jar "$here/lib/dat4j-cli.jar" info > "$out/dat4j-info.txt" 2>&1
 
 start=$(date +%s%N)
-"${junit[@]}" --select-package dev.dat4j.cuda --details=tree --reports-dir "$out/junit" > "$out/tests.txt" 2>&1
+"${junit[@]}" --scan-classpath "$here/test-classes" --details=tree --reports-dir "$out/junit" > "$out/tests.txt" 2>&1
 status=$?
 echo "suite wall time: $(millis "$start") ms, exit $status" >> "$out/tests.txt"
 
