@@ -20,6 +20,11 @@ public record AttentionConfig(Integer keyDim, Integer nKvHeads, boolean addBiasK
         }
     }
 
+    /** Parses an options object such as {@code sa_kwargs} (JSON already parsed). */
+    public static AttentionConfig fromJson(java.util.Map<String, Object> json, CodeEra era) {
+        return read(new ConfigReader(json, ""), era);
+    }
+
     static AttentionConfig read(ConfigReader r, CodeEra era) {
         AttentionConfig c = new AttentionConfig(r.optPositiveInt("key_dim"), r.optPositiveInt("n_kv_heads"),
                 r.getBool("add_bias_kv", false), r.getBool("add_bias_out", false), r.getBool("symmetric_attn", false));

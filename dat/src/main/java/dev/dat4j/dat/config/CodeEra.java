@@ -35,6 +35,15 @@ public enum CodeEra {
         return this == ERA1;
     }
 
+    /** Era 1 or 2. */
+    public static CodeEra of(int number) {
+        return switch (number) {
+            case 1 -> ERA1;
+            case 2 -> ERA2;
+            default -> throw new ConfigException("config field 'code_era': expected 1 or 2, got " + number);
+        };
+    }
+
     static CodeEra read(ConfigReader r) {
         int n = r.getInt("code_era", 2);
         return switch (n) {

@@ -26,6 +26,11 @@ public record DualAttnBlockConfig(int nHeadsSa, int nHeadsRa, Integer nHeadsCros
         return FeedForwardDims.dff(dff, activation, dModel, era);
     }
 
+    /** Parses a block's keyword arguments, e.g. a seq2seq {@code encoder_kwargs} object. */
+    public static DualAttnBlockConfig fromJson(Map<String, Object> json, CodeEra era, boolean decoder) {
+        return read(new ConfigReader(json, ""), era, decoder);
+    }
+
     static DualAttnBlockConfig read(ConfigReader r, CodeEra era, boolean decoder) {
         int sa = r.requireNonNegativeInt("n_heads_sa");
         int ra = r.requireNonNegativeInt("n_heads_ra");

@@ -24,6 +24,11 @@ public record RelationalAttentionConfig(Integer nRelations, Integer keyDim, Inte
         }
     }
 
+    /** Parses an {@code ra_kwargs} object (JSON already parsed). */
+    public static RelationalAttentionConfig fromJson(java.util.Map<String, Object> json, CodeEra era) {
+        return read(new ConfigReader(json, ""), era);
+    }
+
     static RelationalAttentionConfig read(ConfigReader r, CodeEra era) {
         RelationalAttentionConfig c = new RelationalAttentionConfig(
                 r.optPositiveInt("n_relations"), r.optPositiveInt("key_dim"), r.optPositiveInt("n_kv_heads"),

@@ -70,6 +70,17 @@ public sealed interface SymbolRetrieverConfig {
         }
     }
 
+    /** Parses {@code symbol_retrieval_kwargs} for the retriever named {@code kind}. */
+    public static SymbolRetrieverConfig fromJson(String kind, Map<String, Object> kwargs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("symbol_retrieval", kind);
+        m.put("symbol_retrieval_kwargs", kwargs);
+        ConfigReader r = new ConfigReader(m, "");
+        SymbolRetrieverConfig c = read(r, null);
+        r.finish();
+        return c;
+    }
+
     /** Reads {@code symbol_retrieval} (default {@code defaultKind}) and {@code symbol_retrieval_kwargs} of {@code r}. */
     static SymbolRetrieverConfig read(ConfigReader r, String defaultKind) {
         String kind = r.getChoice("symbol_retrieval", defaultKind, "symbolic_attention", "positional_symbols",

@@ -32,6 +32,11 @@ public record TransformerBlockConfig(int nHeads, Integer nHeadsCross, Integer df
         return new AttentionConfig(null, null, false, bias, false);
     }
 
+    /** Parses a block's keyword arguments, e.g. a seq2seq {@code encoder_kwargs} object. */
+    public static TransformerBlockConfig fromJson(Map<String, Object> json, CodeEra era, boolean decoder) {
+        return read(new ConfigReader(json, ""), era, decoder);
+    }
+
     static TransformerBlockConfig read(ConfigReader r, CodeEra era, boolean decoder) {
         int heads = r.requirePositiveInt("n_heads");
         Integer cross = decoder ? Integer.valueOf(r.requirePositiveInt("n_heads_cross")) : null;
