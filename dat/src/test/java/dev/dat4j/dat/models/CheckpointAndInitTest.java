@@ -5,6 +5,7 @@ import dev.dat4j.autograd.Scope;
 import dev.dat4j.autograd.Tensor;
 import dev.dat4j.autograd.io.DType;
 import dev.dat4j.autograd.io.SafetensorsFile;
+import dev.dat4j.autograd.io.SafetensorsWriter;
 import dev.dat4j.autograd.nn.Module;
 import dev.dat4j.autograd.nn.Parameter;
 import dev.dat4j.dat.config.DualAttnTransformerLMConfig;
@@ -75,6 +76,25 @@ class CheckpointAndInitTest {
                     () -> Checkpoints.load(new DualAttnTransformerLM(other, new Generator(3)), file)).getMessage();
             assertTrue(msg.contains("m.safetensors") && msg.contains("template_features") && msg.contains("shape"), msg);
             Files.delete(file);
+        }
+    }
+
+    /** Era-1 reference state dicts list the untied output layer under the embedder ("token_embedder.weights"). */
+    @Test
+    void loadsEra1OutputLayerNames(@TempDir Path dir) throws Exception {
+        try (Scope s = Scope.open(Backends.cpu())) {
+            var config = ModelConfig.parse(ModelBehaviourTest.DAT_LM.formatted("positional_symbols",
+                    "{\"symbol_dim\": 16, \"max_length\": 12}", ", \"code_era\": 1"), DualAttnTransformerLMConfig.class);
+            var a = new DualAttnTransformerLM(config, new Generator(1));
+            Map<String, SafetensorsWriter.Source> tensors = new java.util.LinkedHashMap<>();
+            a.namedParameters().forEach((k, p) -> tensors.put(k.replace("layers.final_out.", "layers.token_embedder.weights."),
+                    SafetensorsWriter.Source.of(DType.F32, p.shape(), p.toFloatArray())));
+            assertTrue(tensors.containsKey("layers.token_embedder.weights.bias"));
+            Path file = dir.resolve("era1.safetensors");
+            SafetensorsWriter.write(file, tensors, Map.of());
+            var b = new DualAttnTransformerLM(config, new Generator(2));
+            Checkpoints.load(b, file);
+            a.namedParameters().forEach((k, p) -> assertArrayEquals(p.toFloatArray(), b.namedParameters().get(k).toFloatArray(), k));
         }
     }
 
