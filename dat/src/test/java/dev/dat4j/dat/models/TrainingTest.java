@@ -18,7 +18,7 @@ class TrainingTest {
 
     @Test
     void dropoutOnlyActsInTrainingMode() {
-        try (Scope s = Scope.open(Backends.cpu()); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(Backends.cpu()); var _ = GradMode.noGrad()) {
             Tensor ids = Tensor.ofInts(new int[] {1, 5, 2, 9, 4, 4, 7, 0}, 2, 4);
             var noDropout = ModelBehaviourTest.datLm("symbolic_attention", "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}", "", 4);
             float[] eval = noDropout.forward(ids).toFloatArray();
@@ -42,7 +42,7 @@ class TrainingTest {
     /** A DAT LM memorises one batch: the loss of 50 AdamW steps falls far below its start. */
     @Test
     void datLanguageModelTrains() {
-        try (Scope model = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             var lm = ModelBehaviourTest.datLm("position_relative", "{\"symbol_dim\": 16, \"max_rel_pos\": 4}",
                     ", \"ra_kwargs\": {\"use_relative_positional_symbols\": true}, \"pos_enc_type\": \"RoPE\"", 8);
             lm.train();
@@ -55,7 +55,7 @@ class TrainingTest {
             }
             float first = 0, last = 0;
             for (int step = 0; step < 50; step++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor loss = lm.loss(Tensor.ofInts(x, 4, 12), Tensor.ofInts(y, 4, 12));
                     loss.backward();
                     opt.step();

@@ -28,7 +28,7 @@ public final class LmTrainStepProfile {
                 + " \"symbol_retrieval\": \"symbolic_attention\", \"symbol_retrieval_kwargs\": {\"d_model\": 64, \"n_heads\": 4, \"n_symbols\": 512},"
                 + " \"ra_kwargs\": {\"n_relations\": 4, \"rel_proj_dim\": 8}}"
                 : "{\"model\": \"TransformerLM\", " + common + ", \"n_heads\": 8}";
-        try (Scope root = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Generator gen = new Generator(0);
             Module model = Models.create(ModelConfig.parse(json), gen);
             LanguageModel lm = (LanguageModel) model;
@@ -42,7 +42,7 @@ public final class LmTrainStepProfile {
             for (int s = 0; s < steps; s++) {
                 long t0 = System.nanoTime();
                 float loss;
-                try (Scope step = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor l = F.crossEntropy(lm.forward(Tensor.ofInts(x, b, t)), Tensor.ofInts(y, b, t), -1);
                     long t1 = System.nanoTime();
                     l.backward();
