@@ -3,6 +3,8 @@ package dev.dat4j.vecops;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.dat4j.vecops.CpuBuffer.seg;
+
 /**
  * The fast CPU backend: Vector API kernels at the JVM's preferred species, spread over the
  * {@link WorkerPool}. Each op family lives in its own file ({@code VectorGemm}, ...); ops not yet
@@ -25,7 +27,7 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void fill(Buffer x, long n, float value) {
-        reference.fill(x, n, value);
+        VectorElementwise.fill(seg(x), n, value);
     }
 
     @Override
@@ -45,52 +47,52 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void binary(BinaryOp op, int[] shape, Buffer a, long[] aStrides, Buffer b, long[] bStrides, Buffer out) {
-        reference.binary(op, shape, a, aStrides, b, bStrides, out);
+        VectorElementwise.binary(op, shape, seg(a), aStrides, seg(b), bStrides, seg(out));
     }
 
     @Override
     public void unary(UnaryOp op, long n, Buffer x, Buffer y) {
-        reference.unary(op, n, x, y);
+        VectorUnary.forward(op, n, seg(x), seg(y));
     }
 
     @Override
     public void unaryBackward(UnaryOp op, long n, Buffer x, Buffer y, Buffer dy, Buffer dx) {
-        reference.unaryBackward(op, n, x, y, dy, dx);
+        VectorUnary.backward(op, n, seg(x), seg(y), seg(dy), seg(dx));
     }
 
     @Override
     public void affine(long n, Buffer x, float alpha, float beta, Buffer y) {
-        reference.affine(n, x, alpha, beta, y);
+        VectorElementwise.affine(n, seg(x), alpha, beta, seg(y));
     }
 
     @Override
     public void pow(long n, Buffer x, float p, Buffer y) {
-        reference.pow(n, x, p, y);
+        VectorElementwise.pow(n, seg(x), p, seg(y));
     }
 
     @Override
     public void axpy(long n, float alpha, Buffer x, Buffer y) {
-        reference.axpy(n, alpha, x, y);
+        VectorElementwise.axpy(n, alpha, seg(x), seg(y));
     }
 
     @Override
     public void where(long n, Buffer cond, Buffer a, Buffer b, Buffer out) {
-        reference.where(n, cond, a, b, out);
+        VectorElementwise.where(n, seg(cond), seg(a), seg(b), seg(out));
     }
 
     @Override
     public void reduce(ReduceOp op, int outer, int n, int inner, Buffer x, Buffer y) {
-        reference.reduce(op, outer, n, inner, x, y);
+        VectorReduce.reduce(op, outer, n, inner, seg(x), seg(y));
     }
 
     @Override
     public void argmax(int outer, int n, int inner, Buffer x, Buffer idx) {
-        reference.argmax(outer, n, inner, x, idx);
+        VectorReduce.argmax(outer, n, inner, seg(x), seg(idx));
     }
 
     @Override
     public double sumOfSquares(long n, Buffer x) {
-        return reference.sumOfSquares(n, x);
+        return VectorReduce.sumOfSquares(n, seg(x));
     }
 
     @Override
