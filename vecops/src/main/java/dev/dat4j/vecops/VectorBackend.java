@@ -1,5 +1,7 @@
 package dev.dat4j.vecops;
 
+import java.lang.foreign.MemorySegment;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -97,52 +99,52 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void softmax(int rows, int cols, Buffer x, float scale, int causalRows, Buffer y) {
-        reference.softmax(rows, cols, x, scale, causalRows, y);
+        VectorSoftmax.softmax(rows, cols, seg(x), scale, causalRows, seg(y));
     }
 
     @Override
     public void softmaxBackward(int rows, int cols, Buffer y, Buffer dy, float scale, Buffer dx) {
-        reference.softmaxBackward(rows, cols, y, dy, scale, dx);
+        VectorSoftmax.softmaxBackward(rows, cols, seg(y), seg(dy), scale, seg(dx));
     }
 
     @Override
     public void logSoftmax(int rows, int cols, Buffer x, Buffer y) {
-        reference.logSoftmax(rows, cols, x, y);
+        VectorSoftmax.logSoftmax(rows, cols, seg(x), seg(y));
     }
 
     @Override
     public void logSoftmaxBackward(int rows, int cols, Buffer y, Buffer dy, Buffer dx) {
-        reference.logSoftmaxBackward(rows, cols, y, dy, dx);
+        VectorSoftmax.logSoftmaxBackward(rows, cols, seg(y), seg(dy), seg(dx));
     }
 
     @Override
     public void crossEntropy(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer losses) {
-        reference.crossEntropy(rows, vocab, logits, targets, ignoreIndex, losses);
+        VectorSoftmax.crossEntropy(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(losses));
     }
 
     @Override
     public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer dlosses, Buffer dlogits) {
-        reference.crossEntropyBackward(rows, vocab, logits, targets, ignoreIndex, dlosses, dlogits);
+        VectorSoftmax.crossEntropyBackward(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(dlosses), seg(dlogits));
     }
 
     @Override
     public void layerNorm(int rows, int cols, Buffer x, Buffer gamma, Buffer beta, float eps, Buffer y, Buffer mean, Buffer rstd) {
-        reference.layerNorm(rows, cols, x, gamma, beta, eps, y, mean, rstd);
+        VectorNorm.layerNorm(rows, cols, seg(x), opt(gamma), opt(beta), eps, seg(y), seg(mean), seg(rstd));
     }
 
     @Override
     public void layerNormBackward(int rows, int cols, Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
-        reference.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dgamma, dbeta);
+        VectorNorm.layerNormBackward(rows, cols, seg(x), opt(gamma), seg(mean), seg(rstd), seg(dy), seg(dx), opt(dgamma), opt(dbeta));
     }
 
     @Override
     public void rmsNorm(int rows, int cols, Buffer x, Buffer gamma, float eps, Buffer y, Buffer rstd) {
-        reference.rmsNorm(rows, cols, x, gamma, eps, y, rstd);
+        VectorNorm.rmsNorm(rows, cols, seg(x), opt(gamma), eps, seg(y), seg(rstd));
     }
 
     @Override
     public void rmsNormBackward(int rows, int cols, Buffer x, Buffer gamma, Buffer rstd, Buffer dy, Buffer dx, Buffer dgamma) {
-        reference.rmsNormBackward(rows, cols, x, gamma, rstd, dy, dx, dgamma);
+        VectorNorm.rmsNormBackward(rows, cols, seg(x), opt(gamma), seg(rstd), seg(dy), seg(dx), opt(dgamma));
     }
 
     @Override
@@ -183,5 +185,10 @@ public final class VectorBackend extends CpuBackend {
     @Override
     public void sgdStep(long n, Buffer param, Buffer grad, Buffer momentumBuf, float lr, float momentum, float weightDecay, boolean firstStep) {
         reference.sgdStep(n, param, grad, momentumBuf, lr, momentum, weightDecay, firstStep);
+    }
+
+    /** The segment of an optional buffer, or null. */
+    private static MemorySegment opt(Buffer b) {
+        return b == null ? null : seg(b);
     }
 }
