@@ -44,7 +44,7 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out) {
-        reference.copyStrided(shape, src, srcStrides, out);
+        VectorIndexing.copyStrided(shape, seg(src), srcStrides, seg(out));
     }
 
     @Override
@@ -149,42 +149,42 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void embedding(int n, int dim, int vocab, Buffer table, Buffer ids, Buffer out) {
-        reference.embedding(n, dim, vocab, table, ids, out);
+        VectorIndexing.embedding(n, dim, vocab, seg(table), seg(ids), seg(out));
     }
 
     @Override
     public void embeddingBackward(int n, int dim, int vocab, Buffer ids, Buffer dout, Buffer dtable) {
-        reference.embeddingBackward(n, dim, vocab, ids, dout, dtable);
+        VectorIndexing.embeddingBackward(n, dim, vocab, seg(ids), seg(dout), seg(dtable));
     }
 
     @Override
     public void gather(int outer, int n, int k, Buffer x, Buffer idx, Buffer y) {
-        reference.gather(outer, n, k, x, idx, y);
+        VectorIndexing.gather(outer, n, k, seg(x), seg(idx), seg(y));
     }
 
     @Override
     public void gatherBackward(int outer, int n, int k, Buffer idx, Buffer dy, Buffer dx) {
-        reference.gatherBackward(outer, n, k, idx, dy, dx);
+        VectorIndexing.gatherBackward(outer, n, k, seg(idx), seg(dy), seg(dx));
     }
 
     @Override
     public void rope(int batch, int seq, int heads, int dim, Buffer x, Buffer cos, Buffer sin, boolean inverse, Buffer y) {
-        reference.rope(batch, seq, heads, dim, x, cos, sin, inverse, y);
+        VectorRope.rope(batch, seq, heads, dim, seg(x), seg(cos), seg(sin), inverse, seg(y));
     }
 
     @Override
     public void dropout(long n, Buffer x, float p, long seed, Buffer y) {
-        reference.dropout(n, x, p, seed, y);
+        VectorDropout.dropout(n, seg(x), p, seed, seg(y));
     }
 
     @Override
     public void adamStep(long n, Buffer param, Buffer grad, Buffer m, Buffer v, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-        reference.adamStep(n, param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        VectorOptim.adamStep(n, seg(param), seg(grad), seg(m), seg(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
     @Override
     public void sgdStep(long n, Buffer param, Buffer grad, Buffer momentumBuf, float lr, float momentum, float weightDecay, boolean firstStep) {
-        reference.sgdStep(n, param, grad, momentumBuf, lr, momentum, weightDecay, firstStep);
+        VectorOptim.sgdStep(n, seg(param), seg(grad), opt(momentumBuf), lr, momentum, weightDecay, firstStep);
     }
 
     /** The segment of an optional buffer, or null. */

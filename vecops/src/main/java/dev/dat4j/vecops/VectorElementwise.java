@@ -87,12 +87,15 @@ final class VectorElementwise {
 
     /** x[0..n) = value. */
     static void fill(MemorySegment x, long n, float value) {
+        Parallel.forRange(n, (from, to) -> fillRange(x, from, to, value));
+    }
+
+    /** x[from..to) = value, on the calling thread. */
+    static void fillRange(MemorySegment x, long from, long to, float value) {
         FloatVector v = FloatVector.broadcast(S, value);
-        Parallel.forRange(n, (from, to) -> {
-            long i = from, end = from + bound(to - from);
-            for (; i < end; i += L) store(v, x, i);
-            for (; i < to; i++) set(x, i, value);
-        });
+        long i = from, end = from + bound(to - from);
+        for (; i < end; i += L) store(v, x, i);
+        for (; i < to; i++) set(x, i, value);
     }
 
     /** y = alpha·x + beta. */

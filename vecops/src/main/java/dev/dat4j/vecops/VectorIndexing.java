@@ -1,0 +1,165 @@
+package dev.dat4j.vecops;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.bound;
+import static dev.dat4j.vecops.Simd.get;
+import static dev.dat4j.vecops.Simd.getInt;
+import static dev.dat4j.vecops.Simd.load;
+import static dev.dat4j.vecops.Simd.set;
+import static dev.dat4j.vecops.Simd.store;
+
+/**
+ * Data movement: strided copies (permutes, transposes, broadcasts), embedding lookup and
+ * gather, with their scatter-add backwards. All results are bit-identical to the reference
+ * (the backwards add each destination's contributions in the same order).
+ */
+final class VectorIndexing {
+    /** Edge of the square tiles of the blocked transpose: 16 floats = one cache line. */
+    private static final int TILE = 16;
+
+    private VectorIndexing() {}
+
+    // ---------------------------------------------------------------- copyStrided
+
+    /**
+     * out (contiguous, {@code shape}) = src viewed with {@code strides}. After merging dimensions,
+     * three cases: one contiguous block (bulk copy); a transpose of the two innermost dimensions
+     * (blocked, so both sides move whole cache lines); anything else row by row, where a row with
+     * stride 1 (e.g. the D-long rows of a (B,T,H,D) → (B,H,T,D) permute) is a vector copy.
+     */
+    static void copyStrided(int[] shape, MemorySegment src, long[] strides, MemorySegment out) {
+        StridedLayout layout = StridedLayout.of(shape, strides);
+        long n = layout.volume();
+        if (n == 0) return;
+        int rank = layout.rank();
+        long inner = layout.inner(), stride = layout.innerStride(0);
+        if (rank == 1 && stride == 1) {
+            Parallel.forRange(n, (from, to) -> MemorySegment.copy(src, from << 2, out, from << 2, (to - from) << 2));
+        } else if (rank >= 2 && stride != 1 && layout.strides[0][rank - 2] == 1) {
+            transpose(layout, src, out);
+        } else {
+            Parallel.forRange(n, (from, to) -> {
+                StridedLayout.Cursor cur = layout.new Cursor(from / inner);
+                long col = from % inner;
+                for (long i = from; i < to; ) {
+                    long len = Math.min(inner - col, to - i);
+                    copyRow(src, cur.offset[0] + col * stride, stride, out, i, len);
+                    i += len;
+                    col = 0;
+                    cur.next();
+                }
+            });
+        }
+    }
+
+    /** out[oo + i] = src[so + i·stride] for i in [0, len). */
+    private static void copyRow(MemorySegment src, long so, long stride, MemorySegment out, long oo, long len) {
+        long i = 0;
+        if (stride == 1) {
+            for (long end = bound(len); i < end; i += L) store(load(src, so + i), out, oo + i);
+        }
+        for (; i < len; i++) set(out, oo + i, get(src, so + i * stride));
+    }
+
+    /**
+     * Batched transpose: the innermost two merged dims (R, C) have source strides (1, s), so
+     * out[b, i, j] = src[off(b) + i + j·s]. Tiles of TILE×TILE: the reads of one tile touch TILE
+     * source lines, reused across the tile's TILE output rows.
+     */
+    private static void transpose(StridedLayout layout, MemorySegment src, MemorySegment out) {
+        int rank = layout.rank();
+        long rows = layout.dims[rank - 2], cols = layout.dims[rank - 1], s = layout.strides[0][rank - 1];
+        long batch = layout.volume() / (rows * cols);
+        long bands = Parallel.ceilDiv(rows, TILE); // a task unit: TILE output rows of one batch entry
+        Parallel.forRows(Math.toIntExact(batch * bands), TILE * cols, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                long b = u / bands, i0 = (u % bands) * TILE, i1 = Math.min(rows, i0 + TILE);
+                long so = batchOffset(layout, b), oo = b * rows * cols;
+                for (long j0 = 0; j0 < cols; j0 += TILE) {
+                    long j1 = Math.min(cols, j0 + TILE);
+                    for (long i = i0; i < i1; i++) {
+                        for (long j = j0; j < j1; j++) set(out, oo + i * cols + j, get(src, so + i + j * s));
+                    }
+                }
+            }
+        });
+    }
+
+    /** Source offset of batch entry b over the dims before the innermost two. */
+    private static long batchOffset(StridedLayout layout, long b) {
+        long off = 0;
+        for (int d = layout.rank() - 3; d >= 0; d--) {
+            off += (b % layout.dims[d]) * layout.strides[0][d];
+            b /= layout.dims[d];
+        }
+        return off;
+    }
+
+    // ---------------------------------------------------------------- embedding
+
+    /** out[i,:] = table[ids[i],:]; ids are checked before anything is written. */
+    static void embedding(int n, int dim, int vocab, MemorySegment table, MemorySegment ids, MemorySegment out) {
+        for (int i = 0; i < n; i++) CpuBackend.checkIndex(getInt(ids, i), vocab, "token id", i);
+        long bytes = (long) dim << 2;
+        Parallel.forRows(n, dim, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) MemorySegment.copy(table, getInt(ids, i) * bytes, out, i * bytes, bytes);
+        });
+    }
+
+    /**
+     * dtable = 0, then dtable[ids[i],:] += dout[i,:]. Tasks own ranges of vocabulary rows and scan
+     * all ids, so no two threads write one row and each row sums in the reference's order.
+     */
+    static void embeddingBackward(int n, int dim, int vocab, MemorySegment ids, MemorySegment dout, MemorySegment dtable) {
+        for (int i = 0; i < n; i++) CpuBackend.checkIndex(getInt(ids, i), vocab, "token id", i);
+        Parallel.forRows(vocab, dim + (long) n * dim / Math.max(1, vocab), (v0, v1) -> {
+            VectorElementwise.fillRange(dtable, (long) v0 * dim, (long) v1 * dim, 0f);
+            for (int i = 0; i < n; i++) {
+                int row = getInt(ids, i);
+                if (row >= v0 && row < v1) addRow(dout, (long) i * dim, dtable, (long) row * dim, dim);
+            }
+        });
+    }
+
+    /** dst[do..do+n) += src[so..so+n). */
+    private static void addRow(MemorySegment src, long so, MemorySegment dst, long dOff, int n) {
+        int j = 0;
+        for (int end = (int) bound(n); j < end; j += L) store(load(dst, dOff + j).add(load(src, so + j)), dst, dOff + j);
+        for (; j < n; j++) set(dst, dOff + j, get(dst, dOff + j) + get(src, so + j));
+    }
+
+    // ---------------------------------------------------------------- gather
+
+    /** y[o,j] = x[o, idx[o,j]] (a scalar loop: there are no gathers from memory segments). */
+    static void gather(int outer, int n, int k, MemorySegment x, MemorySegment idx, MemorySegment y) {
+        checkGatherIndices(outer, n, k, idx);
+        Parallel.forRows(outer, k, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int j = 0; j < k; j++) {
+                    long p = (long) o * k + j;
+                    set(y, p, get(x, (long) o * n + getInt(idx, p)));
+                }
+            }
+        });
+    }
+
+    /** dx = 0, then dx[o, idx[o,j]] += dy[o,j]; rows of dx are independent. */
+    static void gatherBackward(int outer, int n, int k, MemorySegment idx, MemorySegment dy, MemorySegment dx) {
+        checkGatherIndices(outer, n, k, idx);
+        Parallel.forRows(outer, n + k, (o0, o1) -> {
+            VectorElementwise.fillRange(dx, (long) o0 * n, (long) o1 * n, 0f);
+            for (int o = o0; o < o1; o++) {
+                for (int j = 0; j < k; j++) {
+                    long p = (long) o * k + j, xi = (long) o * n + getInt(idx, p);
+                    set(dx, xi, get(dx, xi) + get(dy, p));
+                }
+            }
+        });
+    }
+
+    private static void checkGatherIndices(int outer, int n, int k, MemorySegment idx) {
+        for (long p = 0, total = (long) outer * k; p < total; p++) CpuBackend.checkIndex(getInt(idx, p), n, "gather index", p);
+    }
+}
