@@ -3,19 +3,16 @@ package dev.dat4j.vecops;
 import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.S;
-import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 
 /**
  * Inverted dropout with {@link DropoutRng}'s counter-based hash computed in 64-bit vector lanes.
@@ -24,12 +21,22 @@ import static dev.dat4j.vecops.Simd.store;
  * top 24 bits, and for float p, k·2⁻²⁴ ≥ p ⇔ k ≥ ⌈p·2²⁴⌉ exactly (both sides are exact in
  * double). So the mask is bit-identical to {@link DropoutRng#uniform}{@code (seed, i) ≥ p} for
  * every element, thread split and vector width.
+ *
+ * <p>The hash needs 64-bit lanes, so the loop walks {@link #LS} long vectors (full width) and
+ * the floats they decide in half-width float vectors: a long mask casts directly to a float mask
+ * of the same lane count, with no shape-changing conversions (which made the loop body too big
+ * for C2 to inline everything, and boxed vectors).
  */
 final class VectorDropout {
     private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
-    /** Lanes per long vector: half a float vector. */
-    private static final int HALF = LS.length();
+    /** Floats with as many lanes as {@link #LS}: half the bit size. */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /**
+     * Long lanes per step. At 128 bits (2 lanes) the half-width float vectors would be 64-bit,
+     * which C2 does not intrinsify on x86 (the loop ran 100x slower, boxing): there the scalar
+     * hash runs instead, still split over threads.
+     */
+    private static final int LANES = LS.length() >= 4 ? LS.length() : Integer.MAX_VALUE;
 
     private VectorDropout() {}
 
@@ -38,12 +45,11 @@ final class VectorDropout {
         int threshold = threshold(p);
         LongVector iota = LongVector.zero(LS).addIndex(1);
         Parallel.forRange(n, (from, to) -> {
-            long i = from, end = from + bound(to - from);
-            for (; i < end; i += L) {
-                IntVector k = (IntVector) top24(seed, iota.add(i)).convertShape(VectorOperators.L2I, IS, 0);
-                k = k.or((IntVector) top24(seed, iota.add(i + HALF)).convertShape(VectorOperators.L2I, IS, -1));
-                VectorMask<Float> keep = k.compare(VectorOperators.GE, threshold).cast(S);
-                store(FloatVector.zero(S).blend(load(x, i).mul(keepScale), keep), y, i);
+            long i = from, end = LANES == Integer.MAX_VALUE ? from : from + (to - from) / LANES * LANES;
+            for (; i < end; i += LANES) {
+                VectorMask<Float> keep = top24(seed, iota.add(i)).compare(VectorOperators.GE, threshold).cast(FH);
+                FloatVector v = FloatVector.fromMemorySegment(FH, x, i << 2, ORDER).mul(keepScale);
+                FloatVector.zero(FH).blend(v, keep).intoMemorySegment(y, i << 2, ORDER);
             }
             for (; i < to; i++) set(y, i, DropoutRng.uniform(seed, i) >= p ? get(x, i) * keepScale : 0f);
         });

@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
@@ -52,35 +53,37 @@ final class VectorElementwise {
         });
     }
 
-    /** out[oo+i] = op(a[ao + i·as], b[bo + i·bs]) for i in [0, len). */
+    /**
+     * out[oo+i] = op(a[ao + i·as], b[bo + i·bs]) for i in [0, len). The vector loop covers
+     * operands that are contiguous (stride 1) or constant (stride 0) along the row; anything
+     * else runs the scalar loop. The op switch sits inside the loop (C2 predicts it perfectly):
+     * a vector helper method could be compiled on its own and then not inlined, boxing every
+     * vector it takes or returns; for the same reason loads and stores call the (force-inlined)
+     * Vector API directly rather than {@link Simd#load}.
+     */
     private static void binaryRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment out, long oo, long len) {
-        long end = bound(len), i = 0;
-        if (as == 1 && bs == 1) {
-            for (; i < end; i += L) store(apply(op, load(a, ao + i), load(b, bo + i)), out, oo + i);
-        } else if (as == 1 && bs == 0) {
-            FloatVector vb = FloatVector.broadcast(S, get(b, bo));
-            for (; i < end; i += L) store(apply(op, load(a, ao + i), vb), out, oo + i);
-        } else if (as == 0 && bs == 1) {
-            FloatVector va = FloatVector.broadcast(S, get(a, ao));
-            for (; i < end; i += L) store(apply(op, va, load(b, bo + i)), out, oo + i);
+        long i = 0;
+        if ((as == 0 || as == 1) && (bs == 0 || bs == 1)) {
+            FloatVector ca = FloatVector.broadcast(S, get(a, ao)), cb = FloatVector.broadcast(S, get(b, bo));
+            for (long end = bound(len); i < end; i += L) {
+                FloatVector x = as == 1 ? FloatVector.fromMemorySegment(S, a, (ao + i) << 2, ORDER) : ca;
+                FloatVector y = bs == 1 ? FloatVector.fromMemorySegment(S, b, (bo + i) << 2, ORDER) : cb;
+                FloatVector r = switch (op) {
+                    case ADD -> x.add(y);
+                    case SUB -> x.sub(y);
+                    case MUL -> x.mul(y);
+                    case DIV -> x.div(y);
+                    case MAX -> x.max(y);
+                    case MIN -> x.min(y);
+                    case EQ -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.EQ, y));
+                    case GT -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, y));
+                };
+                r.intoMemorySegment(out, (oo + i) << 2, ORDER);
+            }
         }
-        // The tail of the vector cases, or the whole row when an operand is strided.
+        // The tail of the vector case, or the whole row when an operand is strided.
         for (; i < len; i++) set(out, oo + i, op.apply(get(a, ao + i * as), get(b, bo + i * bs)));
-    }
-
-    /** The vector form of {@link BinaryOp#apply}; C2 inlines it and keeps the values in registers. */
-    private static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
-            case MAX -> x.max(y);
-            case MIN -> x.min(y);
-            case EQ -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.EQ, y));
-            case GT -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, y));
-        };
     }
 
     // ---------------------------------------------------------------- simple elementwise

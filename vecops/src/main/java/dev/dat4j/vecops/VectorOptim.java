@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
+import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
 import static dev.dat4j.vecops.Simd.load;
@@ -29,15 +31,17 @@ final class VectorOptim {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
             for (; i < end; i += L) {
-                FloatVector theta = load(param, i), g = load(grad, i);
+                // Direct Vector API loads/stores: this loop is big enough for C2 to stop inlining helpers.
+                FloatVector theta = FloatVector.fromMemorySegment(S, param, i << 2, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(S, grad, i << 2, ORDER);
                 if (!decoupled) g = g.add(theta.mul(l2));
-                FloatVector mi = load(m, i).mul(beta1).add(g.mul(1f - beta1));
-                FloatVector vi = load(v, i).mul(beta2).add(g.mul(1f - beta2).mul(g));
-                store(mi, m, i);
-                store(vi, v, i);
+                FloatVector mi = FloatVector.fromMemorySegment(S, m, i << 2, ORDER).mul(beta1).add(g.mul(1f - beta1));
+                FloatVector vi = FloatVector.fromMemorySegment(S, v, i << 2, ORDER).mul(beta2).add(g.mul(1f - beta2).mul(g));
+                mi.intoMemorySegment(m, i << 2, ORDER);
+                vi.intoMemorySegment(v, i << 2, ORDER);
                 if (decoupled) theta = theta.sub(theta.mul(decay));
                 theta = theta.sub(mi.div(bc1).mul(lr).div(vi.div(bc2).sqrt().add(eps)));
-                store(theta, param, i);
+                theta.intoMemorySegment(param, i << 2, ORDER);
             }
             for (; i < to; i++) {
                 float theta = get(param, i), g = get(grad, i);
