@@ -1,8 +1,13 @@
 package dev.dat4j.vecops;
 
 import java.lang.foreign.MemorySegment;
+import java.util.stream.IntStream;
+
+import jdk.incubator.vector.FloatVector;
 
 import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
+import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
 import static dev.dat4j.vecops.Simd.getInt;
@@ -16,8 +21,10 @@ import static dev.dat4j.vecops.Simd.store;
  * (the backwards add each destination's contributions in the same order).
  */
 final class VectorIndexing {
-    /** Edge of the square tiles of the blocked transpose: 16 floats = one cache line. */
-    private static final int TILE = 16;
+    /** Output rows per transpose task (a multiple of every vector length). */
+    private static final int BAND = 64;
+    /** Gather map reading column i of an L×L row-major tile: offsets 0, L, 2L, … */
+    private static final int[] TILE_COLUMNS = IntStream.range(0, L).map(j -> j * L).toArray();
 
     private VectorIndexing() {}
 
@@ -26,8 +33,9 @@ final class VectorIndexing {
     /**
      * out (contiguous, {@code shape}) = src viewed with {@code strides}. After merging dimensions,
      * three cases: one contiguous block (bulk copy); a transpose of the two innermost dimensions
-     * (blocked, so both sides move whole cache lines); anything else row by row, where a row with
-     * stride 1 (e.g. the D-long rows of a (B,T,H,D) → (B,H,T,D) permute) is a vector copy.
+     * (in L×L tiles, so both sides move whole vectors); anything else row by row, where a row with
+     * stride 1 (e.g. the D-long rows of a (B,T,H,D) → (B,H,T,D) permute) is one MemorySegment.copy
+     * (measured faster than a vector loop for such short rows).
      */
     static void copyStrided(int[] shape, MemorySegment src, long[] strides, MemorySegment out) {
         StridedLayout layout = StridedLayout.of(shape, strides);
@@ -56,32 +64,44 @@ final class VectorIndexing {
 
     /** out[oo + i] = src[so + i·stride] for i in [0, len). */
     private static void copyRow(MemorySegment src, long so, long stride, MemorySegment out, long oo, long len) {
-        long i = 0;
         if (stride == 1) {
-            for (long end = bound(len); i < end; i += L) store(load(src, so + i), out, oo + i);
+            MemorySegment.copy(src, so << 2, out, oo << 2, len << 2);
+        } else {
+            for (long i = 0; i < len; i++) set(out, oo + i, get(src, so + i * stride));
         }
-        for (; i < len; i++) set(out, oo + i, get(src, so + i * stride));
     }
 
     /**
      * Batched transpose: the innermost two merged dims (R, C) have source strides (1, s), so
-     * out[b, i, j] = src[off(b) + i + j·s]. Tiles of TILE×TILE: the reads of one tile touch TILE
-     * source lines, reused across the tile's TILE output rows.
+     * out[b, i, j] = src[off(b) + i + j·s]. A task owns a band of {@link #BAND} output rows and
+     * walks its columns in L×L tiles: L vector loads of source columns (contiguous along i) into
+     * a small array, then L gathers from that L1-resident array give the output rows. Per step
+     * the band touches L source rows and BAND output rows, so caches and TLB stay warm; edges
+     * are copied element-wise.
      */
     private static void transpose(StridedLayout layout, MemorySegment src, MemorySegment out) {
         int rank = layout.rank();
         long rows = layout.dims[rank - 2], cols = layout.dims[rank - 1], s = layout.strides[0][rank - 1];
         long batch = layout.volume() / (rows * cols);
-        long bands = Parallel.ceilDiv(rows, TILE); // a task unit: TILE output rows of one batch entry
-        Parallel.forRows(Math.toIntExact(batch * bands), TILE * cols, (u0, u1) -> {
+        long bands = Parallel.ceilDiv(rows, BAND);
+        Parallel.forRows(Math.toIntExact(batch * bands), BAND * cols, (u0, u1) -> {
+            float[] tile = new float[L * L];
             for (int u = u0; u < u1; u++) {
-                long b = u / bands, i0 = (u % bands) * TILE, i1 = Math.min(rows, i0 + TILE);
+                long b = u / bands, r0 = (u % bands) * BAND, r1 = Math.min(rows, r0 + BAND);
                 long so = batchOffset(layout, b), oo = b * rows * cols;
-                for (long j0 = 0; j0 < cols; j0 += TILE) {
-                    long j1 = Math.min(cols, j0 + TILE);
-                    for (long i = i0; i < i1; i++) {
-                        for (long j = j0; j < j1; j++) set(out, oo + i * cols + j, get(src, so + i + j * s));
+                long fullRows = r0 + (r1 - r0) / L * L, j0 = 0;
+                for (; j0 + L <= cols; j0 += L) {
+                    for (long i0 = r0; i0 < fullRows; i0 += L) {
+                        for (int j = 0; j < L; j++) {
+                            FloatVector.fromMemorySegment(S, src, (so + i0 + (j0 + j) * s) << 2, ORDER).intoArray(tile, j * L);
+                        }
+                        for (int i = 0; i < L; i++) {
+                            FloatVector.fromArray(S, tile, i, TILE_COLUMNS, 0).intoMemorySegment(out, (oo + (i0 + i) * cols + j0) << 2, ORDER);
+                        }
                     }
+                }
+                for (long i = r0; i < r1; i++) { // the element-wise edges: right columns, bottom rows
+                    for (long j = i < fullRows ? j0 : 0; j < cols; j++) set(out, oo + i * cols + j, get(src, so + i + j * s));
                 }
             }
         });
