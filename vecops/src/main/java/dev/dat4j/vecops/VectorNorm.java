@@ -46,15 +46,20 @@ final class VectorNorm {
         });
     }
 
-    /** Σ (x − mu)² over one row (two-pass variance, as the reference). */
+    /** Σ (x − mu)² over one row (two-pass variance, as the reference); two accumulators as VectorReduce.sum. */
     private static float centredSquares(MemorySegment x, long base, int n, float mu) {
-        FloatVector acc = FloatVector.zero(S);
-        int end = (int) bound(n), j = 0;
-        for (; j < end; j += L) {
-            FloatVector d = load(x, base + j).sub(mu);
-            acc = acc.add(d.mul(d));
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int j = 0;
+        for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
+            FloatVector d0 = load(x, base + j).sub(mu), d1 = load(x, base + j + L).sub(mu);
+            acc0 = acc0.add(d0.mul(d0));
+            acc1 = acc1.add(d1.mul(d1));
         }
-        float s = sumLanes(acc);
+        for (int end = (int) bound(n); j < end; j += L) {
+            FloatVector d = load(x, base + j).sub(mu);
+            acc0 = acc0.add(d.mul(d));
+        }
+        float s = sumLanes(acc0.add(acc1));
         for (; j < n; j++) {
             float d = get(x, base + j) - mu;
             s += d * d;
