@@ -45,15 +45,13 @@ final class VectorSoftmax {
     private static void softmaxRow(MemorySegment x, MemorySegment y, long base, int n, float scale) {
         if (n == 0) return;
         int end = (int) bound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < end; j += L) vmax = vmax.max(load(x, base + j).mul(scale));
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) max = Math.max(max, scale * get(x, base + j));
-
+        // max(scale·x) = scale·max(x) for scale ≥ 0 (rounding is monotonic), scale·min(x) otherwise.
+        float max = scale >= 0 ? scale * VectorReduce.max(x, base, n) : scale * VectorReduce.min(x, base, n);
+        FloatVector vscale = FloatVector.broadcast(S, scale), vshift = FloatVector.broadcast(S, -max);
         FloatVector vsum = FloatVector.zero(S);
-        for (j = 0; j < end; j += L) {
-            FloatVector e = load(x, base + j).mul(scale).sub(max).lanewise(VectorOperators.EXP);
+        int j = 0;
+        for (; j < end; j += L) {
+            FloatVector e = load(x, base + j).fma(vscale, vshift).lanewise(VectorOperators.EXP);
             store(e, y, base + j);
             vsum = vsum.add(e);
         }
