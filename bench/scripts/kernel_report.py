@@ -79,8 +79,9 @@ def main():
                 results.append({"kernel": n, "backend": b, "us_per_op": round(t[b], 1), "gbps": round(gbps(n, t[b]), 2)})
     if a.history:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        line = {"date": datetime.date.today().isoformat(), "suite": "kernels", "commit": commit,
-                "machine": a.machine, "jdk": a.jdk, "command": a.command, "note": a.note,
+        line = {"date": datetime.date.today().isoformat(), "commit": commit,
+                "benchmark": "kernels (Elementwise|Softmax|Norm|CopyBandwidth)Benchmark",
+                "machine": a.machine, "jdk": a.jdk, "unit": "us/op", "command": a.command, "note": a.note,
                 "copy_gbps": {b: round(v, 2) for b, v in copy.items()}, "results": results}
         with open(a.history, "a") as f:
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
