@@ -56,6 +56,8 @@ def main():
         else:
             sr_kwargs = dict(symbol_dim=d, max_rel_pos=a.seq)
         ra_kwargs = dict(n_relations=a.ra, rel_activation="identity", rel_proj_dim=d // h, symmetric_rels=False)
+        if a.symbol_retrieval == "position_relative":  # (L, L, d) symbols need the relative-symbol path of RA
+            ra_kwargs["use_relative_positional_symbols"] = True
         model = DualAttnTransformerLM(n_heads_sa=a.sa, n_heads_ra=a.ra, symbol_retrieval=a.symbol_retrieval,
                                       symbol_retrieval_kwargs=sr_kwargs, ra_kwargs=ra_kwargs, sa_kwargs={}, **common)
     model.to(a.device).train()
