@@ -12,6 +12,7 @@ import dev.dat4j.autograd.optim.ParamGroup;
 import dev.dat4j.dat.config.ModelConfig;
 import dev.dat4j.dat.models.LanguageModel;
 import dev.dat4j.dat.models.Models;
+import dev.dat4j.vecops.AcceleratorBackend;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.CpuMemoryScope;
 import picocli.CommandLine.Command;
@@ -56,8 +57,17 @@ public final class TrainStepCommand implements Runnable {
     @Option(names = "--vocab", defaultValue = "4096") int vocab;
 
     @Option(names = "--symbol-retrieval", defaultValue = "symbolic_attention",
-            description = "symbolic_attention (512 symbols, 4 heads), positional_symbols or position_relative.")
+            description = "symbolic_attention (--symbols symbols, --symbol-heads heads), positional_symbols or position_relative.")
     String symbolRetrieval;
+
+    @Option(names = "--symbols", defaultValue = "512", description = "Symbols of symbolic attention (default: ${DEFAULT-VALUE}).")
+    int symbols;
+
+    @Option(names = "--symbol-heads", defaultValue = "4", description = "Heads of symbolic attention (default: ${DEFAULT-VALUE}).")
+    int symbolHeads;
+
+    @Option(names = "--activation", defaultValue = "swiglu", description = "FFN activation, e.g. swiglu or gelu (default: ${DEFAULT-VALUE}).")
+    String activation;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -100,6 +110,8 @@ public final class TrainStepCommand implements Runnable {
                 System.err.printf(Locale.ROOT, "warm-up %d/%d: loss %.4f%n", i + 1, warmup, loss);
             }
             if (profiler != null) profiler.setEnabled(true);
+            AcceleratorBackend device = base instanceof AcceleratorBackend a ? a : null;
+            if (device != null) device.resetPeakMemory(); // like torch.cuda.reset_peak_memory_stats() after warm-up
             double[] ms = new double[steps];
             double loss = Double.NaN;
             for (int i = 0; i < steps; i++) {
@@ -131,6 +143,11 @@ public final class TrainStepCommand implements Runnable {
             out.put("loss", round(loss));
             out.put("peak_rss_mb", peakRssMb());
             out.put("native_mb", round(CpuMemoryScope.liveBytes() / 1048576.0));
+            out.put("activation", activation);
+            if (device != null) {
+                out.put("gemm", device.option("gemm"));
+                out.put("peak_device_mb", round(device.peakMemoryBytes() / 1048576.0));
+            }
             if (profiler != null) out.put("profile_ms_per_step", ProfileReport.print(profiler, steps, total));
             System.out.println(Json.write(out));
         }
@@ -165,7 +182,7 @@ public final class TrainStepCommand implements Runnable {
             c.put("n_heads_ra", ra);
             c.put("symbol_retrieval", symbolRetrieval);
             c.put("symbol_retrieval_kwargs", switch (symbolRetrieval) {
-                case "symbolic_attention" -> Map.of("d_model", dModel, "n_heads", 4, "n_symbols", 512);
+                case "symbolic_attention" -> Map.of("d_model", dModel, "n_heads", symbolHeads, "n_symbols", symbols);
                 case "positional_symbols" -> Map.of("symbol_dim", dModel, "max_length", seq);
                 case "position_relative" -> Map.of("symbol_dim", dModel, "max_rel_pos", seq);
                 default -> throw new IllegalArgumentException("--symbol-retrieval must be symbolic_attention, "
@@ -184,7 +201,7 @@ public final class TrainStepCommand implements Runnable {
         }
         c.put("dff", null);
         c.put("dropout_rate", 0.0);
-        c.put("activation", "swiglu");
+        c.put("activation", activation);
         c.put("norm_first", true);
         c.put("max_block_size", seq);
         c.put("pos_enc_type", "RoPE");
