@@ -6,13 +6,15 @@
 #
 # Phases: env, suite (ffm-cuda tests), lmtest (DAT LM training, GPU vs CPU), gemm (dat4j vs
 # torch.matmul at 4096^3), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
-# in bench/torch_train_step.py; needs DIST/refcode, see build-runtime.sh). Each step writes
-# $OUT/<phase>-<name>.txt (OUT defaults to DIST/out) and ends it with its exit status and wall time;
-# a failing step does not stop the others. DEADLINE=seconds (default 540) skips what would start
+# in bench/torch_train_step.py; needs DIST/refcode, see build-runtime.sh), profile (one DAT step
+# with every op waited for, so --profile's per-kernel times are GPU times). Each step writes
+# <phase>-<name>.txt, ended by its exit status and wall time, into $OUT/gpu-logs.tgz (OUT defaults
+# to DIST/out); a failing step does not stop the others. DEADLINE=seconds (default 540) skips what would start
 # later than that after the script began, so a run never outlives the device lease.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="${OUT:-$here/out}"
+dest="${OUT:-$here/out}"
+out="$dest/logs"
 mkdir -p "$out"
 java="$here/runtime/bin/java"
 cache="$(mktemp -d)" # shared by every JVM of this run: kernels compile once
@@ -66,13 +68,16 @@ phase_lmtest() {
 }
 
 phase_gemm() {
-  local g="--device cuda --size 4096 --warmup 5 --iters 15 --calls 10"
-  step gemm-dat4j-f32 60 "${cli[@]}" bench gemm $g --dtype f32
-  step gemm-dat4j-tf32 60 "${cli[@]}" bench gemm $g --dtype tf32
-  step gemm-dat4j-bf16 60 "${cli[@]}" bench gemm $g --dtype bf16
-  step gemm-dat4j-bf16-resident 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16
-  step gemm-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 150
-  cat "$out/gemm-torch.txt"
+  local fill
+  for fill in constant random; do
+    local g="--device cuda --size 4096 --warmup 5 --iters 15 --calls 10 --fill $fill"
+    step gemm-$fill-dat4j-f32 60 "${cli[@]}" bench gemm $g --dtype f32
+    step gemm-$fill-dat4j-tf32 60 "${cli[@]}" bench gemm $g --dtype tf32
+    step gemm-$fill-dat4j-bf16 60 "${cli[@]}" bench gemm $g --dtype bf16
+    step gemm-$fill-dat4j-bf16-resident 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16
+    step gemm-$fill-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 150 --fill $fill
+    cat "$out/gemm-$fill-torch.txt"
+  done
 }
 
 phase_train_bf16() {
@@ -89,8 +94,14 @@ phase_train_tf32() {
   step train-tfm-torch-tf32 120 "${ref[@]}" $lm $tfm --dtype f32 --tf32
 }
 
+phase_profile() {
+  step profile-dat-dat4j-tf32 120 "$java" "${jflags[@]}" -Ddat4j.cuda.gemm=tf32 -Ddat4j.cuda.sync=true \
+    -jar "$here/lib/dat4j-cli.jar" bench train-step --device cuda --profile ${lm/--steps 3/--steps 1} $dat
+  grep -v '^{' "$out/profile-dat-dat4j-tf32.txt" | tail -30
+}
+
 phases=("$@")
-[ ${#phases[@]} -eq 0 ] && phases=(env suite lmtest gemm train-bf16 train-tf32)
+[ ${#phases[@]} -eq 0 ] && phases=(env suite lmtest gemm train-bf16 train-tf32 profile)
 for p in "${phases[@]}"; do
   case "$p" in
     env) phase_env ;;
@@ -99,8 +110,10 @@ for p in "${phases[@]}"; do
     gemm) phase_gemm ;;
     train-bf16) phase_train_bf16 ;;
     train-tf32) phase_train_tf32 ;;
+    profile) phase_profile ;;
     *) echo "run-gpu-bench.sh: unknown phase '$p'" >&2 ;;
   esac
 done
 rm -rf "$cache"
-echo "total: $(( $(date +%s) - began )) s"
+echo "total: $(( $(date +%s) - began )) s" | tee "$out/total.txt"
+tar czf "$dest/gpu-logs.tgz" -C "$dest" logs && rm -rf "$out"

@@ -58,6 +58,12 @@ final class BenchGemmCommand implements Runnable {
                     + "operands already resident in bf16 (otherwise every call converts them from f32).")
     boolean residentBf16;
 
+    @Option(names = "--fill", defaultValue = "random", paramLabel = "F",
+            description = "Operand values: random (uniform in [-1, 1)) or constant (A = 0.5, B = 0.25, as "
+                    + "bench/gpu_gemm_torch.py --fill constant). GPU tensor cores draw less power, and so clock "
+                    + "higher, on constant data (default: ${DEFAULT-VALUE}).")
+    String fill;
+
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
@@ -79,6 +85,9 @@ final class BenchGemmCommand implements Runnable {
         if (!List.of("f32", "tf32", "bf16").contains(precision)) {
             throw new IllegalArgumentException("--dtype " + dtype + ": expected f32, tf32 or bf16");
         }
+        if (!fill.equals("random") && !fill.equals("constant")) {
+            throw new IllegalArgumentException("--fill " + fill + ": expected random or constant");
+        }
         if (residentBf16 && !precision.equals("bf16")) throw new IllegalArgumentException("--resident-bf16 needs --dtype bf16");
         Backend be = global.backend();
         AcceleratorBackend acc = be instanceof AcceleratorBackend a ? a : null;
@@ -91,9 +100,14 @@ final class BenchGemmCommand implements Runnable {
         try (MemoryScope scope = be.newScope()) {
             if (acc != null) acc.setOption("gemm", precision);
             Buffer a = scope.allocate(aLen * batch), b = scope.allocate(bLen * batch), c = scope.allocate(cLen * batch);
-            SplittableRandom rnd = new SplittableRandom(global.seed);
-            be.write(a, randomArray(rnd, aLen * batch));
-            be.write(b, randomArray(rnd, bLen * batch));
+            if (fill.equals("constant")) {
+                be.fill(a, aLen * batch, 0.5f);
+                be.fill(b, bLen * batch, 0.25f);
+            } else {
+                SplittableRandom rnd = new SplittableRandom(global.seed);
+                be.write(a, randomArray(rnd, aLen * batch));
+                be.write(b, randomArray(rnd, bLen * batch));
+            }
             Buffer opA = residentBf16 ? acc.bf16Copy(scope, a, aLen * batch) : a;
             Buffer opB = residentBf16 ? acc.bf16Copy(scope, b, bLen * batch) : b;
             int lda = transA ? mm : kk, ldb = transB ? kk : nn;
@@ -117,10 +131,10 @@ final class BenchGemmCommand implements Runnable {
             double gflops = 2.0 * mm * nn * kk * batch / (median * 1e6);
             String device = acc == null ? "" : String.format(Locale.ROOT, ",\"peak_device_mb\":%.1f", acc.peakMemoryBytes() / 1048576.0);
             System.out.printf(Locale.ROOT,
-                    "{\"op\":\"gemm\",\"device\":\"%s\",\"dtype\":\"%s\",\"resident_bf16\":%b,\"m\":%d,\"n\":%d,\"k\":%d,"
+                    "{\"op\":\"gemm\",\"device\":\"%s\",\"dtype\":\"%s\",\"resident_bf16\":%b,\"fill\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,"
                             + "\"batch\":%d,\"trans_a\":%b,\"trans_b\":%b,\"threads\":%d,\"calls_per_sample\":%d,"
                             + "\"gflops\":%.2f,\"ms\":%.4f,\"ms_min\":%.4f%s}%n",
-                    be.name(), precision, residentBf16, mm, nn, kk, batch, transA, transB, global.effectiveThreads(),
+                    be.name(), precision, residentBf16, fill, mm, nn, kk, batch, transA, transB, global.effectiveThreads(),
                     perSample, gflops, median, ms[0], device);
         } finally {
             if (acc != null) acc.setOption("gemm", previous);

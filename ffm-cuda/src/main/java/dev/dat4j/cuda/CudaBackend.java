@@ -283,8 +283,8 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
             long a16 = residentA ? pa : allocator.allocate(2 * elementsA);
             long b16 = residentB ? pb : allocator.allocate(2 * elementsB);
             try {
-                if (!residentA) launch1d("convert", "f32_to_bf16", elementsA, pa, a16, elementsA);
-                if (!residentB) launch1d("convert", "f32_to_bf16", elementsB, pb, b16, elementsB);
+                if (!residentA) convertToBf16(pa, a16, elementsA);
+                if (!residentB) convertToBf16(pb, b16, elementsB);
                 device.cublas().gemm(precision, transA, transB, m, n, k, alpha, a16, lda, strideA,
                         b16, ldb, strideB, beta, pc, ldc, strideC, batch);
             } finally {
@@ -307,8 +307,13 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
         long ps = ptr(src, n, "bf16Copy src");
         CudaBuffer copy = cs.allocateBf16(n);
         long pd = copy.address();
-        op(() -> launch1d("convert", "f32_to_bf16", n, ps, pd, n));
+        op(() -> convertToBf16(ps, pd, n));
         return copy;
+    }
+
+    /** dst[0..n) = bf16(src[0..n)) (convert.cu: two elements per thread step). */
+    private void convertToBf16(long src, long dst, long n) {
+        if (n > 0) device.launch("convert", "f32_to_bf16", blocksFor((n + 1) / 2), 1, BLOCK, 1, 0, src, dst, n);
     }
 
     // ---------------------------------------------------------------- elementwise
