@@ -22,6 +22,7 @@ jflags=(-Ddat4j.cuda.kernelCache="$cache")
 cli=("$java" "${jflags[@]}" -jar "$here/lib/dat4j-cli.jar")
 cli_tf32=("$java" "${jflags[@]}" -Ddat4j.cuda.gemm=tf32 -jar "$here/lib/dat4j-cli.jar")
 cli_bf16=("$java" "${jflags[@]}" -Ddat4j.cuda.gemm=bf16 -jar "$here/lib/dat4j-cli.jar")
+cli_ws0=("$java" "${jflags[@]}" -Ddat4j.cuda.cublasWorkspaceMiB=0 -jar "$here/lib/dat4j-cli.jar")
 export PYTHONPATH="$here/pylib${PYTHONPATH:+:$PYTHONPATH}"
 deadline="${DEADLINE:-540}"
 began=$(date +%s)
@@ -70,12 +71,15 @@ phase_lmtest() {
 phase_gemm() {
   local fill
   for fill in constant random; do
-    local g="--device cuda --size 4096 --warmup 5 --iters 15 --calls 10 --fill $fill"
+    local g="--device cuda --size 4096 --warmup 5 --iters 15 --fill $fill"
     step gemm-$fill-dat4j-f32 60 "${cli[@]}" bench gemm $g --dtype f32
     step gemm-$fill-dat4j-tf32 60 "${cli[@]}" bench gemm $g --dtype tf32
     step gemm-$fill-dat4j-bf16 60 "${cli[@]}" bench gemm $g --dtype bf16
     step gemm-$fill-dat4j-bf16-resident 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16
-    step gemm-$fill-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 150 --fill $fill
+    # cuBLAS's own default workspace instead of the 32 MiB one dat4j gives its handle
+    step gemm-$fill-dat4j-tf32-ws0 60 "${cli_ws0[@]}" bench gemm $g --dtype tf32
+    step gemm-$fill-dat4j-bf16-resident-ws0 60 "${cli_ws0[@]}" bench gemm $g --dtype bf16 --resident-bf16
+    step gemm-$fill-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill
     cat "$out/gemm-$fill-torch.txt"
   done
 }

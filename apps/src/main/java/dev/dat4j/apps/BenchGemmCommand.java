@@ -71,8 +71,8 @@ final class BenchGemmCommand implements Runnable {
     int iters;
 
     @Option(names = "--calls", paramLabel = "N",
-            description = "Calls per timed sample (default: 1 on the CPU, 10 on a GPU, where one call alone is "
-                    + "shorter than the wait for the device).")
+            description = "Calls per timed sample (default: 1 on the CPU, 50 on a GPU, where one call alone is "
+                    + "shorter than handing work to the device and waiting for it).")
     Integer calls;
 
     @Override
@@ -94,7 +94,7 @@ final class BenchGemmCommand implements Runnable {
         if (acc == null && !precision.equals("f32")) {
             throw new IllegalArgumentException("--dtype " + precision + " needs a GPU (--device cuda); " + be.name() + " computes in f32");
         }
-        int perSample = calls != null ? calls : acc != null ? 10 : 1;
+        int perSample = calls != null ? calls : acc != null ? 50 : 1;
         long aLen = (long) mm * kk, bLen = (long) kk * nn, cLen = (long) mm * nn;
         String previous = acc == null ? null : acc.option("gemm");
         try (MemoryScope scope = be.newScope()) {

@@ -109,7 +109,10 @@ public final class TrainStepCommand implements Runnable {
                 double loss = step(lm, opt, x, y);
                 System.err.printf(Locale.ROOT, "warm-up %d/%d: loss %.4f%n", i + 1, warmup, loss);
             }
-            if (profiler != null) profiler.setEnabled(true);
+            if (profiler != null) {
+                profiler.reset(); // the parameter initialisation (writes, fills) is not part of a step
+                profiler.setEnabled(true);
+            }
             AcceleratorBackend device = base instanceof AcceleratorBackend a ? a : null;
             if (device != null) device.resetPeakMemory(); // like torch.cuda.reset_peak_memory_stats() after warm-up
             double[] ms = new double[steps];
