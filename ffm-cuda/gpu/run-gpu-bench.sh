@@ -22,7 +22,6 @@ jflags=(-Ddat4j.cuda.kernelCache="$cache")
 cli=("$java" "${jflags[@]}" -jar "$here/lib/dat4j-cli.jar")
 cli_tf32=("$java" "${jflags[@]}" -Ddat4j.cuda.gemm=tf32 -jar "$here/lib/dat4j-cli.jar")
 cli_bf16=("$java" "${jflags[@]}" -Ddat4j.cuda.gemm=bf16 -jar "$here/lib/dat4j-cli.jar")
-cli_ws0=("$java" "${jflags[@]}" -Ddat4j.cuda.cublasWorkspaceMiB=0 -jar "$here/lib/dat4j-cli.jar")
 export PYTHONPATH="$here/pylib${PYTHONPATH:+:$PYTHONPATH}"
 deadline="${DEADLINE:-540}"
 began=$(date +%s)
@@ -76,9 +75,6 @@ phase_gemm() {
     step gemm-$fill-dat4j-tf32 60 "${cli[@]}" bench gemm $g --dtype tf32
     step gemm-$fill-dat4j-bf16 60 "${cli[@]}" bench gemm $g --dtype bf16
     step gemm-$fill-dat4j-bf16-resident 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16
-    # cuBLAS's own default workspace instead of the 32 MiB one dat4j gives its handle
-    step gemm-$fill-dat4j-tf32-ws0 60 "${cli_ws0[@]}" bench gemm $g --dtype tf32
-    step gemm-$fill-dat4j-bf16-resident-ws0 60 "${cli_ws0[@]}" bench gemm $g --dtype bf16 --resident-bf16
     step gemm-$fill-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill
     cat "$out/gemm-$fill-torch.txt"
   done

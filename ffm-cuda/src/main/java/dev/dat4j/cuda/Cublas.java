@@ -16,47 +16,22 @@ import static dev.dat4j.cuda.generated.CublasApi.*;
  * column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands, swap m and n, keep each operand's transpose
  * flag. All calls happen on the device's owner thread.
  *
- * <p>The handle gets a workspace of its own ({@link #WORKSPACE_PROPERTY}, default 32 MiB, the size
- * cuBLAS recommends for Hopper and PyTorch gives its handles there): cuBLAS picks some of its
- * fastest GEMM kernels only when enough workspace is available.
- *
  * <p>Only touch this class after {@link NativeLibraries#cublas()} reported the library loaded.
  */
 final class Cublas implements AutoCloseable {
     private static final java.lang.foreign.AddressLayout ADDRESS = ValueLayout.ADDRESS;
-    /** Workspace size in MiB ({@code -Ddat4j.cuda.cublasWorkspaceMiB=N}); 0 keeps cuBLAS's default pool. */
-    static final String WORKSPACE_PROPERTY = "dat4j.cuda.cublasWorkspaceMiB";
 
     private final MemorySegment handle;
     /** Host-side alpha and beta (cuBLAS's default host pointer mode), reused by every call. */
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment alpha = arena.allocate(ValueLayout.JAVA_FLOAT);
     private final MemorySegment beta = arena.allocate(ValueLayout.JAVA_FLOAT);
-    /** Device address of the workspace, or 0 when cuBLAS uses its default pool. */
-    private final long workspace;
-    private final long workspaceBytes;
 
     Cublas(CudaDriver.Stream stream) {
         MemorySegment p = arena.allocate(ADDRESS);
         check(cublasCreate_v2(p), "cublasCreate_v2");
         handle = p.get(ADDRESS, 0);
-        check(cublasSetStream_v2(handle, stream.handle()), "cublasSetStream_v2"); // resets the workspace: set it after
-        workspaceBytes = workspaceMiB() << 20;
-        workspace = workspaceBytes > 0 ? CudaDriver.malloc(workspaceBytes) : 0;
-        if (workspace != 0) {
-            check(cublasSetWorkspace_v2(handle, ptr(workspace), workspaceBytes), "cublasSetWorkspace_v2(" + workspaceBytes + " bytes)");
-        }
-    }
-
-    private static long workspaceMiB() {
-        String v = System.getProperty(WORKSPACE_PROPERTY, "32").trim();
-        try {
-            long mib = Long.parseLong(v);
-            if (mib >= 0 && mib <= 4096) return mib;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + WORKSPACE_PROPERTY + "=" + v + ": expected a whole number of MiB in [0, 4096]");
+        check(cublasSetStream_v2(handle, stream.handle()), "cublasSetStream_v2");
     }
 
     static void check(int status, String call) {
@@ -113,7 +88,6 @@ final class Cublas implements AutoCloseable {
     @Override
     public void close() {
         check(cublasDestroy_v2(handle), "cublasDestroy_v2");
-        if (workspace != 0) CudaDriver.free(workspace);
         arena.close();
     }
 }

@@ -278,68 +278,6 @@ public class CublasApi extends CublasApi$shared {
         }
     }
 
-    private static class cublasSetWorkspace_v2 {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            CublasApi.C_INT,
-            CublasApi.C_POINTER,
-            CublasApi.C_POINTER,
-            CublasApi.C_LONG
-        );
-
-        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cublasSetWorkspace_v2");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    /**
-     * Function descriptor for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static FunctionDescriptor cublasSetWorkspace_v2$descriptor() {
-        return cublasSetWorkspace_v2.DESC;
-    }
-
-    /**
-     * Downcall method handle for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static MethodHandle cublasSetWorkspace_v2$handle() {
-        return cublasSetWorkspace_v2.HANDLE;
-    }
-
-    /**
-     * Address for:
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static MemorySegment cublasSetWorkspace_v2$address() {
-        return cublasSetWorkspace_v2.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t workspaceSizeInBytes)
-     * }
-     */
-    public static int cublasSetWorkspace_v2(MemorySegment handle, MemorySegment workspace, long workspaceSizeInBytes) {
-        var mh$ = cublasSetWorkspace_v2.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("cublasSetWorkspace_v2", handle, workspace, workspaceSizeInBytes);
-            }
-            return (int)mh$.invokeExact(handle, workspace, workspaceSizeInBytes);
-        } catch (Error | RuntimeException ex) {
-           throw ex;
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
     private static class cublasSetStream_v2 {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             CublasApi.C_INT,
