@@ -1,38 +1,64 @@
 #!/usr/bin/env python3
 """Reference GEMM throughput on the GPU host: torch.matmul at n^3 (default 4096) for f32, tf32 and bf16.
 
-Same protocol as dev.dat4j.cuda.CudaGemmBenchmark: warm-up, then `iters` back-to-back matmuls
-timed with CUDA events. Usage: python3 bench/gpu_gemm_torch.py [n] [iters]
+Same protocol as `dat4j bench gemm --device cuda` and dev.dat4j.cuda.CudaGemmBenchmark: warm-up,
+then `iters` back-to-back matmuls timed with CUDA events. --fill constant (A = 0.5, B = 0.25) or
+random (uniform in [-1, 1)): tensor cores draw less power on constant data and so clock higher.
+bf16 is timed twice: torch.matmul's bf16 output, and, where torch offers out_dtype, an f32 output
+like dat4j's (its GEMM always writes f32).
+Usage: python3 bench/gpu_gemm_torch.py [n] [iters] [--fill random|constant]
 """
 import sys
 
 import torch
 
 
-def time_matmul(n, iters, dtype, allow_tf32):
+def operands(n, dtype, fill):
+    if fill == "constant":
+        return (torch.full((n, n), 0.5, device="cuda", dtype=dtype),
+                torch.full((n, n), 0.25, device="cuda", dtype=dtype))
+    g = torch.Generator(device="cuda").manual_seed(0)
+    return (torch.rand((n, n), device="cuda", generator=g).mul_(2).sub_(1).to(dtype),
+            torch.rand((n, n), device="cuda", generator=g).mul_(2).sub_(1).to(dtype))
+
+
+def time_matmul(n, iters, dtype, allow_tf32, fill, matmul):
     torch.backends.cuda.matmul.allow_tf32 = allow_tf32
-    a = torch.full((n, n), 0.5, device="cuda", dtype=dtype)
-    b = torch.full((n, n), 0.25, device="cuda", dtype=dtype)
+    a, b = operands(n, dtype, fill)
     for _ in range(3):
-        c = a @ b
+        c = matmul(a, b)
     torch.cuda.synchronize()
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     start.record()
     for _ in range(iters):
-        c = a @ b
+        c = matmul(a, b)
     end.record()
     torch.cuda.synchronize()
     ms = start.elapsed_time(end) / iters
-    return ms, 2.0 * n ** 3 / (ms / 1e3) / 1e12, float(c[0, 0])
+    return ms, 2.0 * n ** 3 / (ms / 1e3) / 1e12, c
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
-    iters = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}")
-    for name, dtype, tf32 in (("f32", torch.float32, False), ("tf32", torch.float32, True), ("bf16", torch.bfloat16, False)):
-        ms, tflops, c00 = time_matmul(n, iters, dtype, tf32)
-        print(f"torch gemm {name} n={n}: {ms:.3f} ms/iter, {tflops:.1f} TFLOP/s (c[0]={c00:.1f}, expected {0.125 * n:.1f})")
+    args = [x for x in sys.argv[1:] if not x.startswith("--")]
+    fill = "constant"
+    if "--fill" in sys.argv:
+        fill = sys.argv[sys.argv.index("--fill") + 1]
+        args.remove(fill)
+    n = int(args[0]) if len(args) > 0 else 4096
+    iters = int(args[1]) if len(args) > 1 else 20
+    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, fill {fill}")
+    plain = torch.matmul
+    f32_out = lambda a, b: torch.mm(a, b, out_dtype=torch.float32)
+    cases = [("f32", torch.float32, False, plain), ("tf32", torch.float32, True, plain),
+             ("bf16", torch.bfloat16, False, plain), ("bf16 (f32 out)", torch.bfloat16, False, f32_out)]
+    for name, dtype, tf32, mm in cases:
+        try:
+            ms, tflops, c = time_matmul(n, iters, dtype, tf32, fill, mm)
+        except (TypeError, RuntimeError) as e:
+            print(f"torch gemm {name} n={n}: not available ({str(e).splitlines()[0]})")
+            continue
+        check = f"c[0]={float(c[0, 0]):.1f}, expected {0.125 * n:.1f}" if fill == "constant" else f"c.dtype={c.dtype}"
+        print(f"torch gemm {name} n={n}: {ms:.3f} ms/iter, {tflops:.1f} TFLOP/s ({check})")
 
 
 if __name__ == "__main__":

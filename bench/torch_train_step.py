@@ -30,11 +30,15 @@ def main():
     p.add_argument("--vocab", type=int, default=4096)
     p.add_argument("--symbol-retrieval", default="symbolic_attention",
                    choices=["symbolic_attention", "positional_symbols", "position_relative"])
+    p.add_argument("--symbols", type=int, default=512, help="symbols of symbolic attention")
+    p.add_argument("--symbol-heads", type=int, default=4, help="heads of symbolic attention")
+    p.add_argument("--activation", default="swiglu", help="FFN activation (swiglu, gelu, ...)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--device", default="cpu")
     p.add_argument("--dtype", default="f32", choices=["f32", "bf16"], help="bf16 = autocast (GPU runs)")
+    p.add_argument("--tf32", action="store_true", help="allow TF32 tensor cores for f32 matmuls (GPU runs)")
     a = p.parse_args()
 
     import torch
@@ -42,20 +46,23 @@ def main():
     from language_models import DualAttnTransformerLM, TransformerLM
 
     torch.set_num_threads(a.threads)
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32
     torch.manual_seed(0)
     d, h = a.d_model, a.sa + a.ra
     common = dict(vocab_size=a.vocab, d_model=d, n_layers=a.layers, dff=None, dropout_rate=0.0,
-                  activation="swiglu", norm_first=True, max_block_size=a.seq, pos_enc_type="RoPE", bias=False)
+                  activation=a.activation, norm_first=True, max_block_size=a.seq, pos_enc_type="RoPE", bias=False)
     if a.model == "transformer":
         model = TransformerLM(n_heads=h, **common)
     else:
         if a.symbol_retrieval == "symbolic_attention":
-            sr_kwargs = dict(d_model=d, n_heads=4, n_symbols=512)
+            sr_kwargs = dict(d_model=d, n_heads=a.symbol_heads, n_symbols=a.symbols)
         elif a.symbol_retrieval == "positional_symbols":
             sr_kwargs = dict(symbol_dim=d, max_length=a.seq)
         else:
             sr_kwargs = dict(symbol_dim=d, max_rel_pos=a.seq)
         ra_kwargs = dict(n_relations=a.ra, rel_activation="identity", rel_proj_dim=d // h, symmetric_rels=False)
+        if a.symbol_retrieval == "position_relative":  # (L, L, d) symbols need the relative-symbol path of RA
+            ra_kwargs["use_relative_positional_symbols"] = True
         model = DualAttnTransformerLM(n_heads_sa=a.sa, n_heads_ra=a.ra, symbol_retrieval=a.symbol_retrieval,
                                       symbol_retrieval_kwargs=sr_kwargs, ra_kwargs=ra_kwargs, sa_kwargs={}, **common)
     model.to(a.device).train()
@@ -92,7 +99,8 @@ def main():
     med = times[len(times) // 2]
     out = {"impl": "pytorch-reference", "torch": torch.__version__, "model": a.model, "sa": a.sa, "ra": a.ra,
            "d_model": d, "layers": a.layers, "seq": a.seq, "batch": a.batch, "vocab": a.vocab,
-           "threads": a.threads, "params": params, "step_ms": round(med * 1e3, 2),
+           "threads": a.threads, "activation": a.activation, "device": a.device, "dtype": a.dtype,
+           "tf32": torch.backends.cuda.matmul.allow_tf32, "params": params, "step_ms": round(med * 1e3, 2),
            "tokens_per_s": round(a.batch * a.seq / med, 1),
            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     if a.device.startswith("cuda"):

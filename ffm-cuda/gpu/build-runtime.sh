@@ -5,7 +5,13 @@
 #
 #   ffm-cuda/gpu/build-runtime.sh [DIST]      (default DIST: <repo>/dist, an ignored folder)
 #
-# Then on the GPU host: bash DIST/run-gpu-tests.sh  (logs go to $OUT, else DIST/out).
+# The jars come from the repository this script lives in, so a worktree can build into another
+# checkout's dist folder (the one the GPU host receives). With REFCODE=DIR (a checkout of
+# github.com/Awni00/abstract_transformer) its top-level *.py files go to DIST/refcode, and einops
+# (pure Python, needed by that code) to DIST/pylib when importable here, for bench/torch_train_step.py.
+#
+# Then on the GPU host: bash DIST/run-gpu-tests.sh  (logs go to $OUT, else DIST/out), or
+# bash DIST/run-gpu-bench.sh [PHASE...]  (end-to-end tests and benchmarks; see that script).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dist="${1:-$root/dist}"
@@ -26,11 +32,12 @@ jupiter="$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml | h
 platform="1.${jupiter#5.}"
 
 rm -rf "$dist"
-mkdir -p "$dist/lib" "$dist/test-classes"
+mkdir -p "$dist/lib" "$dist/test-classes" "$dist/apps-test-classes"
 cp vecops/target/vecops-*.jar "$dist/lib/vecops.jar"
 cp ffm-cuda/target/ffm-cuda-*.jar "$dist/lib/ffm-cuda.jar"
 cp apps/target/dat4j-cli.jar "$dist/lib/dat4j-cli.jar"
 cp -r ffm-cuda/target/test-classes/. "$dist/test-classes/"
+cp -r apps/target/test-classes/dev "$dist/apps-test-classes/" # classes only: the GPU tests need no resources
 ./mvnw -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" \
   -DoutputDirectory="$dist/lib" -Dmdep.stripVersion=true
 
@@ -41,6 +48,17 @@ cp -r ffm-cuda/target/test-classes/. "$dist/test-classes/"
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$dist/runtime"
 
-cp ffm-cuda/gpu/run-gpu-tests.sh bench/gpu_gemm_torch.py "$dist/"
+cp ffm-cuda/gpu/run-gpu-tests.sh ffm-cuda/gpu/run-gpu-bench.sh bench/gpu_gemm_torch.py bench/torch_train_step.py "$dist/"
+if [ -n "${REFCODE:-}" ]; then
+  [ -f "$REFCODE/language_models.py" ] || { echo "build-runtime: REFCODE=$REFCODE has no language_models.py" >&2; exit 1; }
+  mkdir -p "$dist/refcode"
+  cp "$REFCODE"/*.py "$dist/refcode/"
+  einops="$(python3 -c 'import einops, os; print(os.path.dirname(einops.__file__))' 2>/dev/null || true)"
+  if [ -n "$einops" ]; then
+    mkdir -p "$dist/pylib"
+    cp -r "$einops" "$dist/pylib/"
+    find "$dist/pylib" -name __pycache__ -prune -exec rm -rf {} +
+  fi
+fi
 echo "built $dist ($(du -sh "$dist" | cut -f1)):"
 ls "$dist" "$dist/lib"

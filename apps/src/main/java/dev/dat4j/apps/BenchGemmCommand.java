@@ -1,5 +1,6 @@
 package dev.dat4j.apps;
 
+import dev.dat4j.vecops.AcceleratorBackend;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.Buffer;
 import dev.dat4j.vecops.MemoryScope;
@@ -8,15 +9,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /** {@code dat4j bench gemm}: C = op(A)·op(B) throughput on the chosen device. */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = {"Time f32 GEMM C(m,n) = op(A)(m,k)·op(B)(k,n) and print one JSON line:",
-                "{\"op\":\"gemm\",\"m\":..,\"n\":..,\"k\":..,\"batch\":..,\"threads\":..,\"gflops\":..,\"ms\":..}",
+        description = {"Time GEMM C(m,n) = op(A)(m,k)·op(B)(k,n) and print one JSON line:",
+                "{\"op\":\"gemm\",\"device\":..,\"dtype\":..,\"m\":..,\"n\":..,\"k\":..,\"batch\":..,\"threads\":..,\"gflops\":..,\"ms\":..}",
                 "ms is the median time of one call (all batch entries); gflops = 2·m·n·k·batch / time.",
-                "Example: dat4j bench gemm --size 1024 --threads 1"})
+                "Each sample times --calls back-to-back calls and waits for the device before stopping the clock.",
+                "On a GPU the line adds peak_device_mb (device memory held by the backend at its peak).",
+                "Examples: dat4j bench gemm --size 1024 --threads 1",
+                "          dat4j bench gemm --device cuda --size 4096 --dtype bf16 --resident-bf16"})
 final class BenchGemmCommand implements Runnable {
 
     @Mixin
@@ -43,47 +48,98 @@ final class BenchGemmCommand implements Runnable {
     @Option(names = "--trans-b", description = "B is stored transposed, (n,k).")
     boolean transB;
 
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "T",
+            description = "GEMM arithmetic: f32; on a GPU also tf32 (tensor cores, f32 operands) or bf16 "
+                    + "(bf16 operands, f32 accumulation and output) (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--resident-bf16",
+            description = "With --dtype bf16: convert A and B to bf16 once before timing, so the calls multiply "
+                    + "operands already resident in bf16 (otherwise every call converts them from f32).")
+    boolean residentBf16;
+
+    @Option(names = "--fill", defaultValue = "random", paramLabel = "F",
+            description = "Operand values: random (uniform in [-1, 1)) or constant (A = 0.5, B = 0.25, as "
+                    + "bench/gpu_gemm_torch.py --fill constant). GPU tensor cores draw less power, and so clock "
+                    + "higher, on constant data (default: ${DEFAULT-VALUE}).")
+    String fill;
+
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iters", defaultValue = "20", description = "Timed calls (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iters", defaultValue = "20", description = "Timed samples (default: ${DEFAULT-VALUE}).")
     int iters;
+
+    @Option(names = "--calls", paramLabel = "N",
+            description = "Calls per timed sample (default: 1 on the CPU, 50 on a GPU, where one call alone is "
+                    + "shorter than handing work to the device and waiting for it).")
+    Integer calls;
 
     @Override
     public void run() {
         int mm = m == null ? size : m, nn = n == null ? size : n, kk = k == null ? size : k;
-        if (mm < 1 || nn < 1 || kk < 1 || batch < 1 || iters < 1 || warmup < 0) {
-            throw new IllegalArgumentException("m, n, k, --batch and --iters must be positive and --warmup non-negative");
+        if (mm < 1 || nn < 1 || kk < 1 || batch < 1 || iters < 1 || warmup < 0 || (calls != null && calls < 1)) {
+            throw new IllegalArgumentException("m, n, k, --batch, --iters and --calls must be positive and --warmup non-negative");
         }
+        String precision = dtype.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("f32", "tf32", "bf16").contains(precision)) {
+            throw new IllegalArgumentException("--dtype " + dtype + ": expected f32, tf32 or bf16");
+        }
+        if (!fill.equals("random") && !fill.equals("constant")) {
+            throw new IllegalArgumentException("--fill " + fill + ": expected random or constant");
+        }
+        if (residentBf16 && !precision.equals("bf16")) throw new IllegalArgumentException("--resident-bf16 needs --dtype bf16");
         Backend be = global.backend();
+        AcceleratorBackend acc = be instanceof AcceleratorBackend a ? a : null;
+        if (acc == null && !precision.equals("f32")) {
+            throw new IllegalArgumentException("--dtype " + precision + " needs a GPU (--device cuda); " + be.name() + " computes in f32");
+        }
+        int perSample = calls != null ? calls : acc != null ? 50 : 1;
         long aLen = (long) mm * kk, bLen = (long) kk * nn, cLen = (long) mm * nn;
+        String previous = acc == null ? null : acc.option("gemm");
         try (MemoryScope scope = be.newScope()) {
+            if (acc != null) acc.setOption("gemm", precision);
             Buffer a = scope.allocate(aLen * batch), b = scope.allocate(bLen * batch), c = scope.allocate(cLen * batch);
-            SplittableRandom rnd = new SplittableRandom(global.seed);
-            be.write(a, randomArray(rnd, aLen * batch));
-            be.write(b, randomArray(rnd, bLen * batch));
+            if (fill.equals("constant")) {
+                be.fill(a, aLen * batch, 0.5f);
+                be.fill(b, bLen * batch, 0.25f);
+            } else {
+                SplittableRandom rnd = new SplittableRandom(global.seed);
+                be.write(a, randomArray(rnd, aLen * batch));
+                be.write(b, randomArray(rnd, bLen * batch));
+            }
+            Buffer opA = residentBf16 ? acc.bf16Copy(scope, a, aLen * batch) : a;
+            Buffer opB = residentBf16 ? acc.bf16Copy(scope, b, bLen * batch) : b;
             int lda = transA ? mm : kk, ldb = transB ? kk : nn;
-            Runnable call = () -> be.gemmBatched(transA, transB, mm, nn, kk, 1f, a, lda, aLen, b, ldb, bLen,
+            Runnable call = () -> be.gemmBatched(transA, transB, mm, nn, kk, 1f, opA, lda, aLen, opB, ldb, bLen,
                     0f, c, nn, cLen, batch);
-            System.err.printf(Locale.ROOT, "gemm %dx%dx%d batch %d on %s, %d threads: %d warm-up + %d timed calls%n",
-                    mm, nn, kk, batch, be.name(), global.effectiveThreads(), warmup, iters);
+            System.err.printf(Locale.ROOT, "gemm %dx%dx%d batch %d %s%s on %s, %d threads: %d warm-up calls + %d samples of %d calls%n",
+                    mm, nn, kk, batch, precision, residentBf16 ? " (operands resident in bf16)" : "", be.name(),
+                    global.effectiveThreads(), warmup, iters, perSample);
+            if (acc != null) acc.resetPeakMemory();
             for (int i = 0; i < warmup; i++) call.run();
+            be.synchronize();
             double[] ms = new double[iters];
             for (int i = 0; i < iters; i++) {
                 long t0 = System.nanoTime();
-                call.run();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+                for (int j = 0; j < perSample; j++) call.run();
+                be.synchronize();
+                ms[i] = (System.nanoTime() - t0) / 1e6 / perSample;
             }
             Arrays.sort(ms);
             double median = ms[iters / 2];
             double gflops = 2.0 * mm * nn * kk * batch / (median * 1e6);
+            String device = acc == null ? "" : String.format(Locale.ROOT, ",\"peak_device_mb\":%.1f", acc.peakMemoryBytes() / 1048576.0);
             System.out.printf(Locale.ROOT,
-                    "{\"op\":\"gemm\",\"device\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"batch\":%d,\"trans_a\":%b,\"trans_b\":%b,"
-                            + "\"threads\":%d,\"gflops\":%.2f,\"ms\":%.4f,\"ms_min\":%.4f}%n",
-                    be.name(), mm, nn, kk, batch, transA, transB, global.effectiveThreads(), gflops, median, ms[0]);
+                    "{\"op\":\"gemm\",\"device\":\"%s\",\"dtype\":\"%s\",\"resident_bf16\":%b,\"fill\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,"
+                            + "\"batch\":%d,\"trans_a\":%b,\"trans_b\":%b,\"threads\":%d,\"calls_per_sample\":%d,"
+                            + "\"gflops\":%.2f,\"ms\":%.4f,\"ms_min\":%.4f%s}%n",
+                    be.name(), precision, residentBf16, fill, mm, nn, kk, batch, transA, transB, global.effectiveThreads(),
+                    perSample, gflops, median, ms[0], device);
+        } finally {
+            if (acc != null) acc.setOption("gemm", previous);
         }
     }
-
     private static float[] randomArray(SplittableRandom rnd, long n) {
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("operand too large: " + n + " elements");
         float[] x = new float[(int) n];

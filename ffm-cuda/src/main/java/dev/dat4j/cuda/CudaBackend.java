@@ -1,13 +1,17 @@
 package dev.dat4j.cuda;
 
+import dev.dat4j.vecops.AcceleratorBackend;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.BinaryOp;
 import dev.dat4j.vecops.Buffer;
+import dev.dat4j.vecops.MemoryScope;
 import dev.dat4j.vecops.ReduceOp;
 import dev.dat4j.vecops.UnaryOp;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@link Backend} on one NVIDIA GPU: GEMMs through cuBLAS, every other op as a CUDA C kernel
@@ -23,7 +27,10 @@ import java.lang.foreign.ValueLayout;
  * <p>Buffer sizes are checked on the host before every launch: a GPU kernel that runs past a
  * buffer corrupts memory silently, where the CPU backends would throw.
  */
-public final class CudaBackend implements Backend, AutoCloseable {
+public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
+    /** The one {@link AcceleratorBackend#setOption} name: GEMM arithmetic, a {@link GemmPrecision} name. */
+    public static final String GEMM_OPTION = "gemm";
+
     /** Threads per block of 1-D and row kernels. */
     private static final int BLOCK = 256;
 
@@ -62,6 +69,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     /** Waits until all enqueued work of this device has finished. */
+    @Override
     public void synchronize() {
         device.run(device::synchronize);
     }
@@ -74,6 +82,40 @@ public final class CudaBackend implements Backend, AutoCloseable {
     /** Bytes handed out by the caching allocator and not yet returned by a closed scope. */
     public long liveBytes() {
         return device.call(() -> device.allocator().liveBytes());
+    }
+
+    @Override
+    public long peakMemoryBytes() {
+        return device.call(() -> device.allocator().peakLiveBytes());
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        device.run(() -> device.allocator().resetPeak());
+    }
+
+    @Override
+    public List<String> optionNames() {
+        return List.of(GEMM_OPTION);
+    }
+
+    @Override
+    public String option(String name) {
+        checkOptionName(name);
+        return gemmPrecision.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code ("gemm", "f32" | "tf32" | "bf16")}: same as {@link #setGemmPrecision}. */
+    @Override
+    public void setOption(String name, String value) {
+        checkOptionName(name);
+        setGemmPrecision(GemmPrecision.parse(value));
+    }
+
+    private void checkOptionName(String name) {
+        if (!GEMM_OPTION.equals(name)) {
+            throw new IllegalArgumentException("unknown option '" + name + "' of " + name() + ": expected one of " + optionNames());
+        }
     }
 
     /** Frees the allocator's cached (unused) device blocks back to the driver. */
@@ -107,10 +149,28 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (cb.scope().backend() != this) {
             throw new IllegalArgumentException(what + ": buffer belongs to " + cb.scope().backendName() + ", not " + name());
         }
+        if (cb.isBf16()) {
+            throw new IllegalArgumentException(what + ": a bf16 GEMM operand copy can only be operand A or B of a GEMM");
+        }
         if (cb.length() < need) {
             throw new IllegalArgumentException(what + ": buffer has " + cb.length() + " elements, the op needs " + need);
         }
         return cb.address();
+    }
+
+    /** Like {@link #ptr} for a GEMM operand A or B, which may also be a bf16 copy. */
+    private long operandPtr(Buffer b, long need, String what) {
+        if (b instanceof CudaBuffer cb && cb.isBf16() && cb.scope().backend() == this) {
+            if (cb.length() < need) {
+                throw new IllegalArgumentException(what + ": bf16 buffer has " + cb.length() + " elements, the op needs " + need);
+            }
+            return cb.address();
+        }
+        return ptr(b, need, what);
+    }
+
+    private static boolean isBf16(Buffer b) {
+        return b instanceof CudaBuffer cb && cb.isBf16();
     }
 
     /** Like {@link #ptr} but null (an absent optional tensor) becomes address 0. */
@@ -205,31 +265,55 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (m == 0 || n == 0 || batch == 0) return;
         long spanA = transA ? span(k, m, lda) : span(m, k, lda);
         long spanB = transB ? span(n, k, ldb) : span(k, n, ldb);
-        long pa = ptr(a, (batch - 1) * strideA + spanA, "gemm A");
-        long pb = ptr(b, (batch - 1) * strideB + spanB, "gemm B");
-        long pc = ptr(c, (batch - 1) * strideC + span(m, n, ldc), "gemm C");
-        GemmPrecision precision = gemmPrecision;
         long elementsA = (batch - 1) * strideA + spanA, elementsB = (batch - 1) * strideB + spanB;
+        long pa = operandPtr(a, elementsA, "gemm A"), pb = operandPtr(b, elementsB, "gemm B");
+        long pc = ptr(c, (batch - 1) * strideC + span(m, n, ldc), "gemm C");
+        boolean residentA = isBf16(a), residentB = isBf16(b);
+        GemmPrecision precision = residentA || residentB ? GemmPrecision.BF16 : gemmPrecision;
         op(() -> {
             if (precision != GemmPrecision.BF16) {
                 device.cublas().gemm(precision, transA, transB, m, n, k, alpha, pa, lda, strideA,
                         pb, ldb, strideB, beta, pc, ldc, strideC, batch);
                 return;
             }
-            // bf16 copies of the operands in scratch blocks, released as soon as the GEMM is
-            // enqueued: stream order keeps them intact until it has run.
+            // bf16 copies of the f32 operands in scratch blocks, released as soon as the GEMM is
+            // enqueued: stream order keeps them intact until it has run. Resident bf16 operands
+            // (bf16Copy) are used as they are.
             DeviceAllocator allocator = device.allocator();
-            long a16 = allocator.allocate(2 * elementsA), b16 = allocator.allocate(2 * elementsB);
+            long a16 = residentA ? pa : allocator.allocate(2 * elementsA);
+            long b16 = residentB ? pb : allocator.allocate(2 * elementsB);
             try {
-                launch1d("convert", "f32_to_bf16", elementsA, pa, a16, elementsA);
-                launch1d("convert", "f32_to_bf16", elementsB, pb, b16, elementsB);
+                if (!residentA) convertToBf16(pa, a16, elementsA);
+                if (!residentB) convertToBf16(pb, b16, elementsB);
                 device.cublas().gemm(precision, transA, transB, m, n, k, alpha, a16, lda, strideA,
                         b16, ldb, strideB, beta, pc, ldc, strideC, batch);
             } finally {
-                allocator.release(a16, 2 * elementsA);
-                allocator.release(b16, 2 * elementsB);
+                if (!residentA) allocator.release(a16, 2 * elementsA);
+                if (!residentB) allocator.release(b16, 2 * elementsB);
             }
         });
+    }
+
+    /**
+     * A bf16 copy of {@code src}'s first {@code n} floats (rounded to nearest even, as the bf16 GEMM
+     * rounds), owned by {@code scope}: a GEMM operand that is converted once instead of on every call.
+     */
+    @Override
+    public CudaBuffer bf16Copy(MemoryScope scope, Buffer src, long n) {
+        checkCount(n, "bf16Copy n");
+        if (!(scope instanceof CudaMemoryScope cs) || cs.backend() != this) {
+            throw new IllegalArgumentException("bf16Copy: scope must be a memory scope of " + name());
+        }
+        long ps = ptr(src, n, "bf16Copy src");
+        CudaBuffer copy = cs.allocateBf16(n);
+        long pd = copy.address();
+        op(() -> convertToBf16(ps, pd, n));
+        return copy;
+    }
+
+    /** dst[0..n) = bf16(src[0..n)) (convert.cu: two elements per thread step). */
+    private void convertToBf16(long src, long dst, long n) {
+        if (n > 0) device.launch("convert", "f32_to_bf16", blocksFor((n + 1) / 2), 1, BLOCK, 1, 0, src, dst, n);
     }
 
     // ---------------------------------------------------------------- elementwise

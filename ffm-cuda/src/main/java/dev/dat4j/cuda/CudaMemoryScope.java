@@ -24,10 +24,20 @@ public final class CudaMemoryScope implements MemoryScope {
     }
 
     @Override
-    public synchronized CudaBuffer allocate(long length) {
-        checkOpen();
+    public CudaBuffer allocate(long length) {
         if (length < 0) throw new IllegalArgumentException("negative buffer length " + length);
-        long size = Math.max(4, length << 2);
+        return new CudaBuffer(this, allocateBytes(Math.max(4, length << 2)), length, false);
+    }
+
+    /** {@code length} zeroed bf16 elements (a GEMM operand copy, see {@link CudaBackend#bf16Copy}). */
+    CudaBuffer allocateBf16(long length) {
+        if (length < 0) throw new IllegalArgumentException("negative buffer length " + length);
+        return new CudaBuffer(this, allocateBytes(Math.max(4, (length + 1) / 2 * 4)), length, true);
+    }
+
+    /** A zeroed block of {@code size} bytes (a multiple of 4), released when this scope closes. */
+    private synchronized long allocateBytes(long size) {
+        checkOpen();
         long address = device.call(() -> {
             long p = device.allocator().allocate(size);
             CudaDriver.memset32(p, 0, size >>> 2, device.stream());
@@ -35,7 +45,7 @@ public final class CudaMemoryScope implements MemoryScope {
         });
         blocks.add(new long[] {address, size});
         bytes += size;
-        return new CudaBuffer(this, address, length);
+        return address;
     }
 
     /** Bytes allocated through this scope so far. */

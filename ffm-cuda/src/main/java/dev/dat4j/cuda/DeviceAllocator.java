@@ -19,6 +19,7 @@ final class DeviceAllocator implements AutoCloseable {
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private long cachedBytes;
     private long liveBytes;
+    private long peakLiveBytes;
 
     /**
      * Size classes: multiples of 512 bytes up to 1 MiB, then 8 classes per power of two (at most
@@ -50,6 +51,7 @@ final class DeviceAllocator implements AutoCloseable {
             }
         }
         liveBytes += size;
+        peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
         return ptr;
     }
 
@@ -73,6 +75,16 @@ final class DeviceAllocator implements AutoCloseable {
     /** Bytes in blocks handed out and not yet released. */
     long liveBytes() {
         return liveBytes;
+    }
+
+    /** Most bytes handed out at once since creation or the last {@link #resetPeak}. */
+    long peakLiveBytes() {
+        return peakLiveBytes;
+    }
+
+    /** Starts a new peak measurement from the bytes handed out now. */
+    void resetPeak() {
+        peakLiveBytes = liveBytes;
     }
 
     /** Bytes held in the cache, free for reuse. */

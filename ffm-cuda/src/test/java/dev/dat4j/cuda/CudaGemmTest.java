@@ -115,7 +115,8 @@ class CudaGemmTest {
     void bf16ConversionRoundsToNearestEven() {
         try (GpuHarness h = GpuHarness.open(6)) {
             float tieDown = 1f + 0x1p-8f, tieUp = 1f + 3 * 0x1p-8f, above = 1f + 0x1p-8f + 0x1p-20f;
-            float[] values = {tieDown, tieUp, above, -tieUp, 3.1415927f, Float.MAX_VALUE, Float.NaN, 0f};
+            // an odd count: the conversion kernel stores pairs, the last element alone
+            float[] values = {tieDown, tieUp, above, -tieUp, 3.1415927f, Float.MAX_VALUE, Float.NaN, 0f, 1f + 0x1p-9f};
             var a = h.of(values);
             var one = h.of(new float[] {1f});
             var c = h.out(values.length);
@@ -127,7 +128,7 @@ class CudaGemmTest {
             }
             float[] g = h.gpuValues(c);
             float[] expected = {1f, 1f + 0x1p-6f, 1f + 0x1p-7f, -(1f + 0x1p-6f), 3.140625f,
-                    Float.POSITIVE_INFINITY, Float.NaN, 0f};
+                    Float.POSITIVE_INFINITY, Float.NaN, 0f, 1f};
             for (int i = 0; i < values.length; i++) {
                 boolean same = Float.isNaN(expected[i]) ? Float.isNaN(g[i])
                         : Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(g[i]);
@@ -165,6 +166,67 @@ class CudaGemmTest {
             GpuHarness.assertClose(java.util.Arrays.copyOfRange(e, 1, e.length), java.util.Arrays.copyOfRange(g, 1, g.length),
                     1e-5, 1e-5, "gemm on slices");
             if (!Float.isNaN(g[0])) fail("gemm wrote before the start of its output slice");
+        }
+    }
+
+    /**
+     * Operands converted once (bf16Copy) give bit-identical results to the per-call conversion,
+     * for either operand resident, in a batched GEMM on slices; the copy is refused by other ops.
+     */
+    @Test
+    void residentBf16OperandsMatchPerCallConversion() {
+        try (GpuHarness h = GpuHarness.open(7); var scope = h.gpu.newScope()) {
+            int m = 33, n = 17, k = 65, batch = 3;
+            var a = h.randn(1 + (long) batch * m * k);
+            var b = h.randn((long) batch * n * k);
+            var perCall = h.out((long) batch * m * n);
+            var resident = h.out((long) batch * m * n);
+            long sa = (long) m * k, sb = (long) n * k, sc = (long) m * n;
+            try {
+                h.gpu.setGemmPrecision(GemmPrecision.BF16);
+                h.gpu.gemmBatched(false, true, m, n, k, 1f, a.gpu().slice(1), k, sa, b.gpu(), k, sb, 0f, perCall.gpu(), n, sc, batch);
+            } finally {
+                h.gpu.setGemmPrecision(GemmPrecision.F32);
+            }
+            var a16 = h.gpu.bf16Copy(scope, a.gpu(), a.n());
+            var b16 = h.gpu.bf16Copy(scope, b.gpu(), b.n());
+            float[] expected = h.gpuValues(perCall);
+            // f32 precision is set: a resident operand alone makes the GEMM compute in bf16
+            h.gpu.gemmBatched(false, true, m, n, k, 1f, a16.slice(1), k, sa, b.gpu(), k, sb, 0f, resident.gpu(), n, sc, batch);
+            assertBitIdentical(expected, h.gpuValues(resident), "A resident");
+            h.gpu.gemmBatched(false, true, m, n, k, 1f, a.gpu().slice(1), k, sa, b16, k, sb, 0f, resident.gpu(), n, sc, batch);
+            assertBitIdentical(expected, h.gpuValues(resident), "B resident");
+            h.gpu.gemmBatched(false, true, m, n, k, 1f, a16.slice(1), k, sa, b16, k, sb, 0f, resident.gpu(), n, sc, batch);
+            assertBitIdentical(expected, h.gpuValues(resident), "both resident");
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> h.gpu.fill(a16, 1, 0f));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bf16"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> h.gpu.gemm(false, false, m, n, k, 1f, a16.slice(0, 10), k, b.gpu(), n, 0f, resident.gpu(), n));
+        }
+    }
+
+    /** The generic option of AcceleratorBackend is the GEMM precision. */
+    @Test
+    void gemmOptionSetsThePrecision() {
+        CudaBackend gpu = GpuHarness.gpuOrSkip();
+        try {
+            gpu.setOption("gemm", "TF32");
+            org.junit.jupiter.api.Assertions.assertEquals(GemmPrecision.TF32, gpu.gemmPrecision());
+            org.junit.jupiter.api.Assertions.assertEquals("tf32", gpu.option("gemm"));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> gpu.setOption("gemm", "fp8"));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> gpu.setOption("gem", "f32"));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[gemm]"), e.getMessage());
+        } finally {
+            gpu.setGemmPrecision(GemmPrecision.F32);
+        }
+    }
+
+    private static void assertBitIdentical(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + ": element " + i + ": " + actual[i] + " vs per-call conversion " + expected[i]);
+            }
         }
     }
 }

@@ -77,6 +77,21 @@ class CudaMemoryTest {
     }
 
     @Test
+    void peakMemoryCountsLiveBlocksSinceTheLastReset() {
+        CudaBackend gpu = GpuHarness.gpuOrSkip();
+        gpu.resetPeakMemory();
+        long before = gpu.peakMemoryBytes();
+        assertEquals(gpu.liveBytes(), before);
+        try (MemoryScope scope = gpu.newScope()) {
+            scope.allocate(1 << 22);
+            assertTrue(gpu.peakMemoryBytes() >= before + (16L << 20));
+        }
+        assertTrue(gpu.peakMemoryBytes() >= before + (16L << 20), "the peak outlives the scope");
+        gpu.resetPeakMemory();
+        assertEquals(before, gpu.peakMemoryBytes());
+    }
+
+    @Test
     void wrongBuffersAreRejectedBeforeLaunch() {
         CudaBackend gpu = GpuHarness.gpuOrSkip();
         try (MemoryScope scope = gpu.newScope(); MemoryScope cpuScope = new dev.dat4j.vecops.ScalarBackend().newScope()) {

@@ -21,6 +21,12 @@ public interface Backend {
     /** Short name for logs and reports, e.g. {@code "cpu-vector(512-bit)"} or {@code "cuda:0"}. */
     String name();
 
+    /**
+     * Waits until every op issued so far has finished. A no-op on the CPU backends, whose ops run
+     * before they return; a GPU backend queues ops, so timings must call this before stopping the clock.
+     */
+    default void synchronize() {}
+
     // ---------------------------------------------------------------- memory
 
     /** A new scope owning the buffers allocated through it. */

@@ -1,0 +1,39 @@
+package dev.dat4j.vecops;
+
+import java.util.List;
+
+/**
+ * What a backend on an accelerator (the CUDA backend of {@code ffm-cuda}) offers beyond
+ * {@link Backend}, reachable without a compile-time dependency on the device module:
+ * {@code if (backend instanceof AcceleratorBackend acc) acc.setOption("gemm", "tf32");}.
+ */
+public interface AcceleratorBackend extends Backend {
+
+    /** Names of the options {@link #setOption} accepts, e.g. {@code [gemm]}. */
+    List<String> optionNames();
+
+    /** Current value of an option, e.g. {@code option("gemm")} is {@code "f32"}. */
+    String option(String name);
+
+    /**
+     * Sets an option from now on, e.g. {@code ("gemm", "bf16")}. An unknown name or value throws
+     * {@link IllegalArgumentException} naming what is accepted.
+     */
+    void setOption(String name, String value);
+
+    /**
+     * A copy of the first {@code n} float elements of {@code src}, converted once to bfloat16 and owned
+     * by {@code scope} (a scope of this backend), for use as operand A or B of {@link #gemm} or
+     * {@link #gemmBatched}, which then skip their own conversion (the operand stays resident in bf16).
+     * A GEMM with such an operand computes in bf16 (f32 accumulation and output) whatever the
+     * {@code gemm} option, converting its other f32 operand. Unlike every other {@link Buffer}, its
+     * {@code length()} and {@code slice} count bf16 (2-byte) elements; no other op accepts it.
+     */
+    Buffer bf16Copy(MemoryScope scope, Buffer src, long n);
+
+    /** Most device memory held by this backend's buffers since the last {@link #resetPeakMemory} (bytes). */
+    long peakMemoryBytes();
+
+    /** Starts a new peak-memory measurement from the memory held now. */
+    void resetPeakMemory();
+}
