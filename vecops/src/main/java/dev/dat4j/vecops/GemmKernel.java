@@ -30,21 +30,26 @@ final class GemmKernel {
 
     /**
      * C[0:mc, 0:nc] = packedA·packedB + beta·C (beta == 0: C is not read).
-     * ap: packed A block (mc rows, kc); bp[bOff..]: nc/NR packed (kc, NR) panels, one after the other;
+     * ap: packed A block of mc rows and kc columns, row-major when aRows, else column-major
+     * with columns mc padded to MR apart (see GemmPacking);
+     * bp[bOff..]: nc/NR packed (kc, NR) panels, one after the other;
      * C's element (0,0) is at element offset cOff of c, rows ldc apart; tile: MR·NR scratch floats.
      */
-    static void macroKernel(float[] ap, int mc, int kc, float[] bp, int bOff, int nc,
+    static void macroKernel(float[] ap, boolean aRows, int mc, int kc, float[] bp, int bOff, int nc,
                             MemorySegment c, long cOff, int ldc, float beta, float[] tile) {
+        int aStep = aRows ? 0 : GemmPacking.paddedRows(mc);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = bOff + jr * kc; // panel jr/NR starts at (jr/NR)·kc·NR
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 long co = cOff + (long) ir * ldc + jr;
+                // A panel: rows ir.. of the block; element (r, l) at ao + r·kc + l or ao + l·aStep + r.
+                int ao = aRows ? ir * kc : ir;
                 if (mr == MR && nr == NR) {
-                    microKernel(kc, ap, ir * kc, bp, bo, c, co, ldc, beta, null);
+                    microKernel(kc, ap, ao, aStep, bp, bo, c, co, ldc, beta, null);
                 } else {
-                    microKernel(kc, ap, ir * kc, bp, bo, null, 0, 0, 0f, tile);
+                    microKernel(kc, ap, ao, aStep, bp, bo, null, 0, 0, 0f, tile);
                     mergeTile(tile, mr, nr, c, co, ldc, beta);
                 }
             }
@@ -55,9 +60,10 @@ final class GemmKernel {
      * One MR×NR tile: acc = Σ_l A[:, l] ⊗ B[l, :] over kc steps (6 broadcasts of A, 2 vector loads of
      * B and 12 FMAs per step). Then either C = acc + beta·C (tile == null; beta == 0 skips reading C)
      * or tile = acc (row-major, NR floats per row) for the caller to merge.
-     * ap[ao..]: one packed A panel (kc, MR); bp[bo..]: one packed B panel (kc, NR).
+     * A panel element (r, l) at ap[ao + r·kc + l] when aStep == 0, else at ap[ao + l·aStep + r];
+     * bp[bo..]: one packed B panel (kc, NR).
      */
-    static void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
+    static void microKernel(int kc, float[] ap, int ao, int aStep, float[] bp, int bo,
                             MemorySegment c, long co, int ldc, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -65,27 +71,55 @@ final class GemmKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int l = 0; l < kc; l++, ao += MR, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
-            FloatVector a = FloatVector.broadcast(S, ap[ao]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
+        if (aStep == 0) {
+            // Row r of the panel starts at ao + r·kc: six streams advancing together.
+            int a1 = ao + kc, a2 = a1 + kc, a3 = a2 + kc, a4 = a3 + kc, a5 = a4 + kc;
+            for (int l = 0; l < kc; l++, bo += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+                FloatVector a = FloatVector.broadcast(S, ap[ao + l]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = FloatVector.broadcast(S, ap[a1 + l]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = FloatVector.broadcast(S, ap[a2 + l]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = FloatVector.broadcast(S, ap[a3 + l]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                a = FloatVector.broadcast(S, ap[a4 + l]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                a = FloatVector.broadcast(S, ap[a5 + l]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+            }
+        } else {
+            // The MR values of step l are contiguous at ao + l·aStep.
+            for (int l = 0; l < kc; l++, ao += aStep, bo += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+                FloatVector a = FloatVector.broadcast(S, ap[ao]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = FloatVector.broadcast(S, ap[ao + 1]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = FloatVector.broadcast(S, ap[ao + 2]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = FloatVector.broadcast(S, ap[ao + 3]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                a = FloatVector.broadcast(S, ap[ao + 4]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                a = FloatVector.broadcast(S, ap[ao + 5]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+            }
         }
         if (tile != null) {
             c00.intoArray(tile, 0);

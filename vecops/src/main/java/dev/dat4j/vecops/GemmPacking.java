@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import static dev.dat4j.vecops.VectorGemm.MR;
 import static dev.dat4j.vecops.VectorGemm.NR;
@@ -16,8 +17,9 @@ import static dev.dat4j.vecops.VectorGemm.VL;
  * so one microkernel serves NN, NT, TN and TT. Edge panels are zero-padded to full MR/NR width.
  *
  * <pre>
- * packed A block: (mc/MR panels, kc, MR)  element (i, l) of the block at (i/MR)·MR·kc + l·MR + i%MR
- * packed B panel: (kc, NR)                element (l, j) of the panel at l·NR + j
+ * packed B panel: (kc, NR)        element (l, j) at l·NR + j   (alpha applied)
+ * packed A block, A row-major:    element (i, l) at i·kc + l   (rows copied whole; MR rows = one panel)
+ * packed A block, A transposed:   element (i, l) at l·mcp + i  (k-rows copied whole; mcp = mc padded to MR)
  * </pre>
  */
 final class GemmPacking {
@@ -27,49 +29,47 @@ final class GemmPacking {
     private GemmPacking() {}
 
     /**
-     * Packs alpha·op(A)[i0:i0+mc, p0:p0+kc] into {@code dst} as MR-row panels.
+     * Packs op(A)[i0:i0+mc, p0:p0+kc] into {@code dst}, padded with zero rows to a multiple of MR.
      * A: (m,k) with leading dimension lda, or (k,m) when transA; its element (0,0) is at aOff.
+     * Either way packing is a run of contiguous copies (see the class comment for the layouts).
      */
     static void packA(MemorySegment a, long aOff, int lda, boolean transA,
-                      int i0, int mc, int p0, int kc, float alpha, float[] dst) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int base = ir * kc; // panel ir/MR starts at (ir/MR)·MR·kc
-            if (transA) {
-                // A stored (k,m): the MR values of one k index are contiguous.
-                for (int l = 0; l < kc; l++) {
-                    long src = aOff + (long) (p0 + l) * lda + i0 + ir;
-                    int d = base + l * MR;
-                    for (int r = 0; r < mr; r++) dst[d + r] = alpha * a.getAtIndex(F, src + r);
-                }
-            } else {
-                // A stored (m,k): each row is contiguous along k; write it with stride MR.
-                for (int r = 0; r < mr; r++) {
-                    long src = aOff + (long) (i0 + ir + r) * lda + p0;
-                    for (int l = 0; l < kc; l++) dst[base + l * MR + r] = alpha * a.getAtIndex(F, src + l);
-                }
+                      int i0, int mc, int p0, int kc, float[] dst) {
+        int mcp = paddedRows(mc);
+        if (transA) {
+            // A stored (k,m): the block is kc contiguous runs of mc values, one per k index.
+            for (int l = 0; l < kc; l++) {
+                MemorySegment.copy(a, F, (aOff + (long) (p0 + l) * lda + i0) << 2, dst, l * mcp, mc);
+                for (int i = mc; i < mcp; i++) dst[l * mcp + i] = 0f;
             }
-            if (mr < MR) {
-                for (int l = 0; l < kc; l++) {
-                    for (int r = mr; r < MR; r++) dst[base + l * MR + r] = 0f;
-                }
+        } else {
+            // A stored (m,k): each row of the block is one contiguous run of kc values.
+            for (int i = 0; i < mc; i++) {
+                MemorySegment.copy(a, F, (aOff + (long) (i0 + i) * lda + p0) << 2, dst, i * kc, kc);
             }
+            Arrays.fill(dst, mc * kc, mcp * kc, 0f);
         }
     }
 
+    /** Rows of a packed A block of mc rows: mc rounded up to a whole number of MR-row panels. */
+    static int paddedRows(int mc) {
+        return (mc + MR - 1) / MR * MR;
+    }
+
     /**
-     * Packs op(B)[p0:p0+kc, j0:j0+nr] (nr ≤ NR) into one (kc, NR) panel at dst[dOff..].
+     * Packs alpha·op(B)[p0:p0+kc, j0:j0+nr] (nr ≤ NR) into one (kc, NR) panel at dst[dOff..].
      * B: (k,n) with leading dimension ldb, or (n,k) when transB; its element (0,0) is at bOff.
      */
     static void packB(MemorySegment b, long bOff, int ldb, boolean transB,
-                      int p0, int kc, int j0, int nr, float[] dst, int dOff) {
+                      int p0, int kc, int j0, int nr, float alpha, float[] dst, int dOff) {
         if (!transB && nr == NR) {
             // Full panel of a row-major B: each k index is one contiguous run of NR floats.
             for (int l = 0; l < kc; l++) {
                 long src = (bOff + (long) (p0 + l) * ldb + j0) << 2;
                 int d = dOff + l * NR;
-                FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src, NATIVE).intoArray(dst, d);
-                FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src + (VL << 2), NATIVE).intoArray(dst, d + VL);
+                FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src, NATIVE).mul(alpha).intoArray(dst, d);
+                FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src + (VL << 2), NATIVE).mul(alpha)
+                        .intoArray(dst, d + VL);
             }
             return;
         }
@@ -77,13 +77,13 @@ final class GemmPacking {
             // B stored (n,k): column j of op(B) is contiguous along k; write it with stride NR.
             for (int j = 0; j < nr; j++) {
                 long src = bOff + (long) (j0 + j) * ldb + p0;
-                for (int l = 0; l < kc; l++) dst[dOff + l * NR + j] = b.getAtIndex(F, src + l);
+                for (int l = 0; l < kc; l++) dst[dOff + l * NR + j] = alpha * b.getAtIndex(F, src + l);
             }
         } else {
             for (int l = 0; l < kc; l++) {
                 long src = bOff + (long) (p0 + l) * ldb + j0;
                 int d = dOff + l * NR;
-                for (int j = 0; j < nr; j++) dst[d + j] = b.getAtIndex(F, src + j);
+                for (int j = 0; j < nr; j++) dst[d + j] = alpha * b.getAtIndex(F, src + j);
             }
         }
         if (nr < NR) {

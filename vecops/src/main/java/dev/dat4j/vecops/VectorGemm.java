@@ -9,9 +9,9 @@ import java.util.function.IntConsumer;
  *
  * <pre>
  * for each B chunk (columns j0.., k range p0..)          chunk ≤ PACKED_B_FLOATS, packed once
- *   pack B chunk into (k-block, NR panel) order           parallel over panels
+ *   pack alpha·B chunk into (k-block, NR panel) order     parallel over panels
  *   for each task = (row block of ≤ MC rows, column range) parallel over tasks
- *     for each k-block of ≤ KC:  pack alpha·A block → GemmKernel.macroKernel
+ *     for each k-block of ≤ KC:  pack A block → GemmKernel.macroKernel
  * </pre>
  *
  * The first k-block of C applies beta, later ones accumulate. Packing buffers are per thread and
@@ -232,7 +232,7 @@ final class VectorGemm {
                 int kc = Math.min(KC, kb - q * KC);
                 int dOff = q * KC * width + p * kc * NR;
                 GemmPacking.packB(b, bOff, ldb, transB, p0 + q * KC, kc, j0 + p * NR,
-                        Math.min(NR, nc - p * NR), packedB, dOff);
+                        Math.min(NR, nc - p * NR), alpha, packedB, dOff);
             }
         }
 
@@ -246,9 +246,9 @@ final class VectorGemm {
             long cBlock = cOff + (long) i0 * ldc + j0 + (long) firstPanel * NR;
             for (int q = 0; q < kBlocks; q++) {
                 int kc = Math.min(KC, kb - q * KC);
-                GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0 + q * KC, kc, alpha, own.packedA);
+                GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0 + q * KC, kc, own.packedA);
                 float betaNow = p0 + q * KC == 0 ? beta : 1f;
-                GemmKernel.macroKernel(own.packedA, rows, kc, packedB, q * KC * width + firstPanel * kc * NR,
+                GemmKernel.macroKernel(own.packedA, !transA, rows, kc, packedB, q * KC * width + firstPanel * kc * NR,
                         cols, c, cBlock, ldc, betaNow, own.tile);
             }
         }
