@@ -46,7 +46,15 @@ final class GemmKernel {
                 long co = cOff + (long) ir * ldc + jr;
                 // A panel: rows ir.. of the block; element (r, l) at ao + r·kc + l or ao + l·aStep + r.
                 int ao = aRows ? ir * kc : ir;
-                if (mr == MR && nr == NR) {
+                if (nr <= VL) {
+                    // A narrow last panel (e.g. n = 16 at 512 bits): one vector per row.
+                    if (mr == MR && nr == VL) {
+                        microKernelNarrow(kc, ap, ao, aStep, bp, bo, c, co, ldc, beta, null);
+                    } else {
+                        microKernelNarrow(kc, ap, ao, aStep, bp, bo, null, 0, 0, 0f, tile);
+                        mergeTile(tile, mr, nr, c, co, ldc, beta);
+                    }
+                } else if (mr == MR && nr == NR) {
                     microKernel(kc, ap, ao, aStep, bp, bo, c, co, ldc, beta, null);
                 } else {
                     microKernel(kc, ap, ao, aStep, bp, bo, null, 0, 0, 0f, tile);
@@ -166,6 +174,64 @@ final class GemmKernel {
         c41.intoMemorySegment(c, r4 + VB, NATIVE);
         c50.intoMemorySegment(c, r5, NATIVE);
         c51.intoMemorySegment(c, r5 + VB, NATIVE);
+    }
+
+    /**
+     * {@link #microKernel} for a narrow panel of at most VL columns, packed (kc, VL): MR accumulators,
+     * one FMA per broadcast. Same contract otherwise; the tile keeps NR floats per row.
+     */
+    static void microKernelNarrow(int kc, float[] ap, int ao, int aStep, float[] bp, int bo,
+                                  MemorySegment c, long co, int ldc, float beta, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
+        if (aStep == 0) {
+            int a1 = ao + kc, a2 = a1 + kc, a3 = a2 + kc, a4 = a3 + kc, a5 = a4 + kc;
+            for (int l = 0; l < kc; l++, bo += VL) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+                c0 = FloatVector.broadcast(S, ap[ao + l]).fma(b0, c0);
+                c1 = FloatVector.broadcast(S, ap[a1 + l]).fma(b0, c1);
+                c2 = FloatVector.broadcast(S, ap[a2 + l]).fma(b0, c2);
+                c3 = FloatVector.broadcast(S, ap[a3 + l]).fma(b0, c3);
+                c4 = FloatVector.broadcast(S, ap[a4 + l]).fma(b0, c4);
+                c5 = FloatVector.broadcast(S, ap[a5 + l]).fma(b0, c5);
+            }
+        } else {
+            for (int l = 0; l < kc; l++, ao += aStep, bo += VL) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+                c0 = FloatVector.broadcast(S, ap[ao]).fma(b0, c0);
+                c1 = FloatVector.broadcast(S, ap[ao + 1]).fma(b0, c1);
+                c2 = FloatVector.broadcast(S, ap[ao + 2]).fma(b0, c2);
+                c3 = FloatVector.broadcast(S, ap[ao + 3]).fma(b0, c3);
+                c4 = FloatVector.broadcast(S, ap[ao + 4]).fma(b0, c4);
+                c5 = FloatVector.broadcast(S, ap[ao + 5]).fma(b0, c5);
+            }
+        }
+        if (tile != null) {
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, NR);
+            c2.intoArray(tile, 2 * NR);
+            c3.intoArray(tile, 3 * NR);
+            c4.intoArray(tile, 4 * NR);
+            c5.intoArray(tile, 5 * NR);
+            return;
+        }
+        long r0 = co << 2, r1 = r0 + ((long) ldc << 2), r2 = r1 + ((long) ldc << 2);
+        long r3 = r2 + ((long) ldc << 2), r4 = r3 + ((long) ldc << 2), r5 = r4 + ((long) ldc << 2);
+        if (beta != 0f) {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            c0 = FloatVector.fromMemorySegment(S, c, r0, NATIVE).fma(bv, c0);
+            c1 = FloatVector.fromMemorySegment(S, c, r1, NATIVE).fma(bv, c1);
+            c2 = FloatVector.fromMemorySegment(S, c, r2, NATIVE).fma(bv, c2);
+            c3 = FloatVector.fromMemorySegment(S, c, r3, NATIVE).fma(bv, c3);
+            c4 = FloatVector.fromMemorySegment(S, c, r4, NATIVE).fma(bv, c4);
+            c5 = FloatVector.fromMemorySegment(S, c, r5, NATIVE).fma(bv, c5);
+        }
+        c0.intoMemorySegment(c, r0, NATIVE);
+        c1.intoMemorySegment(c, r1, NATIVE);
+        c2.intoMemorySegment(c, r2, NATIVE);
+        c3.intoMemorySegment(c, r3, NATIVE);
+        c4.intoMemorySegment(c, r4, NATIVE);
+        c5.intoMemorySegment(c, r5, NATIVE);
     }
 
     /** C[0:mr, 0:nr] = tile + beta·C, for an edge tile the microkernel left in {@code tile}. */

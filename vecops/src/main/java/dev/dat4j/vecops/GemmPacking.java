@@ -17,7 +17,7 @@ import static dev.dat4j.vecops.VectorGemm.VL;
  * so one microkernel serves NN, NT, TN and TT. Edge panels are zero-padded to full MR/NR width.
  *
  * <pre>
- * packed B panel: (kc, NR)        element (l, j) at l·NR + j   (alpha applied)
+ * packed B panel: (kc, NR)        element (l, j) at l·NR + j   (alpha applied; (kc, VL) if nr ≤ VL)
  * packed A block, A row-major:    element (i, l) at i·kc + l   (rows copied whole; MR rows = one panel)
  * packed A block, A transposed:   element (i, l) at l·mcp + i  (k-rows copied whole; mcp = mc padded to MR)
  * </pre>
@@ -57,39 +57,46 @@ final class GemmPacking {
     }
 
     /**
-     * Packs alpha·op(B)[p0:p0+kc, j0:j0+nr] (nr ≤ NR) into one (kc, NR) panel at dst[dOff..].
+     * Packs alpha·op(B)[p0:p0+kc, j0:j0+nr] (nr ≤ NR) into one panel at dst[dOff..]: (kc, NR), or
+     * (kc, VL) when nr ≤ VL (a narrow panel, only ever the last one of a block).
      * B: (k,n) with leading dimension ldb, or (n,k) when transB; its element (0,0) is at bOff.
      */
     static void packB(MemorySegment b, long bOff, int ldb, boolean transB,
                       int p0, int kc, int j0, int nr, float alpha, float[] dst, int dOff) {
-        if (!transB && nr == NR) {
-            // Full panel of a row-major B: each k index is one contiguous run of NR floats.
+        int width = panelWidth(nr);
+        if (!transB && nr == width) {
+            // Full panel of a row-major B: each k index is one contiguous run of 1 or 2 vectors.
             for (int l = 0; l < kc; l++) {
                 long src = (bOff + (long) (p0 + l) * ldb + j0) << 2;
-                int d = dOff + l * NR;
+                int d = dOff + l * width;
                 FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src, NATIVE).mul(alpha).intoArray(dst, d);
-                FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src + (VL << 2), NATIVE).mul(alpha)
-                        .intoArray(dst, d + VL);
+                if (width == NR) {
+                    FloatVector.fromMemorySegment(VectorBackend.SPECIES, b, src + (VL << 2), NATIVE).mul(alpha)
+                            .intoArray(dst, d + VL);
+                }
             }
             return;
         }
         if (transB) {
-            // B stored (n,k): column j of op(B) is contiguous along k; write it with stride NR.
+            // B stored (n,k): column j of op(B) is contiguous along k; write it with stride width.
             for (int j = 0; j < nr; j++) {
                 long src = bOff + (long) (j0 + j) * ldb + p0;
-                for (int l = 0; l < kc; l++) dst[dOff + l * NR + j] = alpha * b.getAtIndex(F, src + l);
+                for (int l = 0; l < kc; l++) dst[dOff + l * width + j] = alpha * b.getAtIndex(F, src + l);
             }
         } else {
             for (int l = 0; l < kc; l++) {
                 long src = bOff + (long) (p0 + l) * ldb + j0;
-                int d = dOff + l * NR;
+                int d = dOff + l * width;
                 for (int j = 0; j < nr; j++) dst[d + j] = alpha * b.getAtIndex(F, src + j);
             }
         }
-        if (nr < NR) {
-            for (int l = 0; l < kc; l++) {
-                for (int j = nr; j < NR; j++) dst[dOff + l * NR + j] = 0f;
-            }
+        for (int l = 0; l < kc; l++) {
+            for (int j = nr; j < width; j++) dst[dOff + l * width + j] = 0f;
         }
+    }
+
+    /** Floats per k index of a packed B panel holding nr columns: one vector if they fit, else two. */
+    static int panelWidth(int nr) {
+        return nr <= VL ? VL : NR;
     }
 }
