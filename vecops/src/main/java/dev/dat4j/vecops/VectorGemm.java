@@ -31,7 +31,9 @@ final class VectorGemm {
     /** Widest B chunk, and the largest packed B chunk in floats (4 MiB). */
     static final int NC = 4096;
     static final int PACKED_B_FLOATS = 1 << 20;
-    /** m·n·k below which a GEMM runs single-threaded. */
+    /** Packed B chunks smaller than this many floats are packed by one thread. */
+    static final int PARALLEL_PACK_FLOATS = 1 << 16;
+    /** m·n·k below which a GEMM (or a whole batch) runs single-threaded. */
     static final long PARALLEL_WORK = 64L * 64 * 64;
     /** Batches whose entries are below this m·n·k are parallelised over entries, not inside them. */
     static final long BATCH_ENTRY_WORK = 256L * 256 * 256;
@@ -70,15 +72,15 @@ final class VectorGemm {
         checkArgs(transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC, batch);
         if (batch == 0) return;
         long rows = (long) m * batch;
-        if (batch == 1 || (strideB == 0 && !transA && strideA == (long) m * lda
-                && strideC == (long) m * ldc && rows <= Integer.MAX_VALUE)) {
-            // One B for all entries, A and C entries stacked row after row: one tall GEMM.
-            run(pool, true, transA, transB, batch == 1 ? m : (int) rows, n, k, alpha,
-                    a, 0, lda, b, 0, ldb, beta, c, 0, ldc);
+        // One B for all entries, with A and C entries stacked row after row, is one tall GEMM.
+        boolean stacked = strideB == 0 && !transA && strideA == (long) m * lda && strideC == (long) m * ldc;
+        if (batch == 1 || (stacked && rows <= Integer.MAX_VALUE)) {
+            run(pool, true, transA, transB, (int) rows, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, ldc);
             return;
         }
         long work = (long) m * n * k;
-        if (pool.threads() > 1 && batch >= pool.threads() && work < BATCH_ENTRY_WORK) {
+        if (pool.threads() > 1 && batch >= pool.threads() && work < BATCH_ENTRY_WORK
+                && work * batch >= PARALLEL_WORK) {
             Batch job = SCRATCH.get().batch;
             job.set(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC);
             try {
@@ -185,7 +187,8 @@ final class VectorGemm {
                     packedB = s.packedB(kb * width);
 
                     packing = true;
-                    packTasks = Math.min(kBlocks * panels, threads);
+                    // A small chunk is packed by the calling thread alone: waking workers costs more.
+                    packTasks = (long) kb * width < PARALLEL_PACK_FLOATS ? 1 : Math.min(kBlocks * panels, threads);
                     forEachTask(pool, packTasks);
 
                     packing = false;
@@ -203,12 +206,15 @@ final class VectorGemm {
             }
         }
 
-        /** Row blocks of ≤ MC rows; with several threads, at least one block per thread when m allows,
-         *  a multiple of the thread count, and column ranges when there are too few row blocks. */
+        /**
+         * Splits C into tasks: row blocks of at most MC rows (a multiple of MR, balanced). With
+         * several threads and enough rows, the row-block count is a multiple of the thread count;
+         * with fewer row blocks than threads (small m), the columns are split as well.
+         */
         private void partition(int threads) {
             mTasks = ceilDiv(m, MC);
-            if (threads > 1) {
-                mTasks = Math.min(ceilDiv(Math.max(mTasks, threads), threads) * threads, ceilDiv(m, MR));
+            if (threads > 1 && mTasks >= threads) {
+                mTasks = Math.min(ceilDiv(mTasks, threads) * threads, ceilDiv(m, MR));
             }
             mc = Math.min(m, ceilDiv(ceilDiv(m, mTasks), MR) * MR);
             mTasks = ceilDiv(m, mc);

@@ -65,7 +65,7 @@ class VectorGemmTest {
 
     @Test
     void multithreadedAboveThreshold() {
-        int[][] shapes = {{130, 150, 70}, {1000, 40, 64}, {3, 700, 200}, {64, 64, 64}, {257, 96, 300}};
+        int[][] shapes = {{130, 150, 70}, {1000, 40, 64}, {3, 700, 200}, {64, 64, 64}, {257, 96, 300}, {40, 300, 260}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 check(POOL3, new Case((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 3, 1, 2, 0.75f, t == 3 ? 0.5f : 0f), 1);
