@@ -130,7 +130,8 @@ json_field() { # json key
   python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"
 }
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, load $load_start"
 echo "numpy:   $(openblas_info)"
 info=$(./dat4j info 2>&1) || { echo "$info" >&2; exit 1; } # builds the CLI on first use
 jdk=$(echo "$info" | sed -n 's/^java *//p')
@@ -167,7 +168,7 @@ if [ "$record" = 1 ]; then
   commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo true || echo false)
   machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs"
-  echo "{\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"bench\":\"gemm_vs_numpy\",\"commit\":\"$commit\",\"dirty\":$dirty,\"machine\":\"$machine\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"jdk\":\"$jdk\",\"java_opts\":\"${DAT4J_JAVA_OPTS:-}\",\"openblas\":\"$(openblas_info | sed 's/"/\\"/g')\",\"results\":[$joined]}" >> bench/results/history.jsonl
+  echo "{\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"bench\":\"gemm_vs_numpy\",\"commit\":\"$commit\",\"dirty\":$dirty,\"machine\":\"$machine\",\"load_start\":\"$load_start\",\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"jdk\":\"$jdk\",\"java_opts\":\"${DAT4J_JAVA_OPTS:-}\",\"openblas\":\"$(openblas_info | sed 's/"/\\"/g')\",\"results\":[$joined]}" >> bench/results/history.jsonl
   echo
   echo "appended to bench/results/history.jsonl"
 fi
