@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --record) record=1 ;;
     --threads) threads_list="$2"; shift ;;
     --openblas-core) coretype="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "gemm_vs_numpy.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
