@@ -30,12 +30,13 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int lda, Buffer b, int ldb, float beta, Buffer c, int ldc) {
-        reference.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        VectorGemm.gemm(WorkerPool.global(), transA, transB, m, n, k, alpha, CpuBuffer.seg(a), lda, CpuBuffer.seg(b), ldb, beta, CpuBuffer.seg(c), ldc);
     }
 
     @Override
     public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int lda, long strideA, Buffer b, int ldb, long strideB, float beta, Buffer c, int ldc, long strideC, int batch) {
-        reference.gemmBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+        VectorGemm.gemmBatched(WorkerPool.global(), transA, transB, m, n, k, alpha, CpuBuffer.seg(a), lda, strideA,
+                CpuBuffer.seg(b), ldb, strideB, beta, CpuBuffer.seg(c), ldc, strideC, batch);
     }
 
     @Override
