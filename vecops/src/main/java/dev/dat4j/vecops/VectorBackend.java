@@ -1,7 +1,11 @@
 package dev.dat4j.vecops;
 
+import java.lang.foreign.MemorySegment;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+
+import static dev.dat4j.vecops.CpuBuffer.seg;
 
 /**
  * The fast CPU backend: Vector API kernels at the JVM's preferred species, spread over the
@@ -25,7 +29,7 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void fill(Buffer x, long n, float value) {
-        reference.fill(x, n, value);
+        VectorElementwise.fill(seg(x), n, value);
     }
 
     @Override
@@ -41,146 +45,151 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out) {
-        reference.copyStrided(shape, src, srcStrides, out);
+        VectorIndexing.copyStrided(shape, seg(src), srcStrides, seg(out));
     }
 
     @Override
     public void binary(BinaryOp op, int[] shape, Buffer a, long[] aStrides, Buffer b, long[] bStrides, Buffer out) {
-        reference.binary(op, shape, a, aStrides, b, bStrides, out);
+        VectorElementwise.binary(op, shape, seg(a), aStrides, seg(b), bStrides, seg(out));
     }
 
     @Override
     public void unary(UnaryOp op, long n, Buffer x, Buffer y) {
-        reference.unary(op, n, x, y);
+        VectorUnary.forward(op, n, seg(x), seg(y));
     }
 
     @Override
     public void unaryBackward(UnaryOp op, long n, Buffer x, Buffer y, Buffer dy, Buffer dx) {
-        reference.unaryBackward(op, n, x, y, dy, dx);
+        VectorUnary.backward(op, n, seg(x), seg(y), seg(dy), seg(dx));
     }
 
     @Override
     public void affine(long n, Buffer x, float alpha, float beta, Buffer y) {
-        reference.affine(n, x, alpha, beta, y);
+        VectorElementwise.affine(n, seg(x), alpha, beta, seg(y));
     }
 
     @Override
     public void pow(long n, Buffer x, float p, Buffer y) {
-        reference.pow(n, x, p, y);
+        VectorElementwise.pow(n, seg(x), p, seg(y));
     }
 
     @Override
     public void axpy(long n, float alpha, Buffer x, Buffer y) {
-        reference.axpy(n, alpha, x, y);
+        VectorElementwise.axpy(n, alpha, seg(x), seg(y));
     }
 
     @Override
     public void where(long n, Buffer cond, Buffer a, Buffer b, Buffer out) {
-        reference.where(n, cond, a, b, out);
+        VectorElementwise.where(n, seg(cond), seg(a), seg(b), seg(out));
     }
 
     @Override
     public void reduce(ReduceOp op, int outer, int n, int inner, Buffer x, Buffer y) {
-        reference.reduce(op, outer, n, inner, x, y);
+        VectorReduce.reduce(op, outer, n, inner, seg(x), seg(y));
     }
 
     @Override
     public void argmax(int outer, int n, int inner, Buffer x, Buffer idx) {
-        reference.argmax(outer, n, inner, x, idx);
+        VectorReduce.argmax(outer, n, inner, seg(x), seg(idx));
     }
 
     @Override
     public double sumOfSquares(long n, Buffer x) {
-        return reference.sumOfSquares(n, x);
+        return VectorReduce.sumOfSquares(n, seg(x));
     }
 
     @Override
     public void softmax(int rows, int cols, Buffer x, float scale, int causalRows, Buffer y) {
-        reference.softmax(rows, cols, x, scale, causalRows, y);
+        VectorSoftmax.softmax(rows, cols, seg(x), scale, causalRows, seg(y));
     }
 
     @Override
     public void softmaxBackward(int rows, int cols, Buffer y, Buffer dy, float scale, Buffer dx) {
-        reference.softmaxBackward(rows, cols, y, dy, scale, dx);
+        VectorSoftmax.softmaxBackward(rows, cols, seg(y), seg(dy), scale, seg(dx));
     }
 
     @Override
     public void logSoftmax(int rows, int cols, Buffer x, Buffer y) {
-        reference.logSoftmax(rows, cols, x, y);
+        VectorSoftmax.logSoftmax(rows, cols, seg(x), seg(y));
     }
 
     @Override
     public void logSoftmaxBackward(int rows, int cols, Buffer y, Buffer dy, Buffer dx) {
-        reference.logSoftmaxBackward(rows, cols, y, dy, dx);
+        VectorSoftmax.logSoftmaxBackward(rows, cols, seg(y), seg(dy), seg(dx));
     }
 
     @Override
     public void crossEntropy(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer losses) {
-        reference.crossEntropy(rows, vocab, logits, targets, ignoreIndex, losses);
+        VectorSoftmax.crossEntropy(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(losses));
     }
 
     @Override
     public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer dlosses, Buffer dlogits) {
-        reference.crossEntropyBackward(rows, vocab, logits, targets, ignoreIndex, dlosses, dlogits);
+        VectorSoftmax.crossEntropyBackward(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(dlosses), seg(dlogits));
     }
 
     @Override
     public void layerNorm(int rows, int cols, Buffer x, Buffer gamma, Buffer beta, float eps, Buffer y, Buffer mean, Buffer rstd) {
-        reference.layerNorm(rows, cols, x, gamma, beta, eps, y, mean, rstd);
+        VectorNorm.layerNorm(rows, cols, seg(x), opt(gamma), opt(beta), eps, seg(y), seg(mean), seg(rstd));
     }
 
     @Override
     public void layerNormBackward(int rows, int cols, Buffer x, Buffer gamma, Buffer mean, Buffer rstd, Buffer dy, Buffer dx, Buffer dgamma, Buffer dbeta) {
-        reference.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dgamma, dbeta);
+        VectorNorm.layerNormBackward(rows, cols, seg(x), opt(gamma), seg(mean), seg(rstd), seg(dy), seg(dx), opt(dgamma), opt(dbeta));
     }
 
     @Override
     public void rmsNorm(int rows, int cols, Buffer x, Buffer gamma, float eps, Buffer y, Buffer rstd) {
-        reference.rmsNorm(rows, cols, x, gamma, eps, y, rstd);
+        VectorNorm.rmsNorm(rows, cols, seg(x), opt(gamma), eps, seg(y), seg(rstd));
     }
 
     @Override
     public void rmsNormBackward(int rows, int cols, Buffer x, Buffer gamma, Buffer rstd, Buffer dy, Buffer dx, Buffer dgamma) {
-        reference.rmsNormBackward(rows, cols, x, gamma, rstd, dy, dx, dgamma);
+        VectorNorm.rmsNormBackward(rows, cols, seg(x), opt(gamma), seg(rstd), seg(dy), seg(dx), opt(dgamma));
     }
 
     @Override
     public void embedding(int n, int dim, int vocab, Buffer table, Buffer ids, Buffer out) {
-        reference.embedding(n, dim, vocab, table, ids, out);
+        VectorIndexing.embedding(n, dim, vocab, seg(table), seg(ids), seg(out));
     }
 
     @Override
     public void embeddingBackward(int n, int dim, int vocab, Buffer ids, Buffer dout, Buffer dtable) {
-        reference.embeddingBackward(n, dim, vocab, ids, dout, dtable);
+        VectorIndexing.embeddingBackward(n, dim, vocab, seg(ids), seg(dout), seg(dtable));
     }
 
     @Override
     public void gather(int outer, int n, int k, Buffer x, Buffer idx, Buffer y) {
-        reference.gather(outer, n, k, x, idx, y);
+        VectorIndexing.gather(outer, n, k, seg(x), seg(idx), seg(y));
     }
 
     @Override
     public void gatherBackward(int outer, int n, int k, Buffer idx, Buffer dy, Buffer dx) {
-        reference.gatherBackward(outer, n, k, idx, dy, dx);
+        VectorIndexing.gatherBackward(outer, n, k, seg(idx), seg(dy), seg(dx));
     }
 
     @Override
     public void rope(int batch, int seq, int heads, int dim, Buffer x, Buffer cos, Buffer sin, boolean inverse, Buffer y) {
-        reference.rope(batch, seq, heads, dim, x, cos, sin, inverse, y);
+        VectorRope.rope(batch, seq, heads, dim, seg(x), seg(cos), seg(sin), inverse, seg(y));
     }
 
     @Override
     public void dropout(long n, Buffer x, float p, long seed, Buffer y) {
-        reference.dropout(n, x, p, seed, y);
+        VectorDropout.dropout(n, seg(x), p, seed, seg(y));
     }
 
     @Override
     public void adamStep(long n, Buffer param, Buffer grad, Buffer m, Buffer v, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-        reference.adamStep(n, param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        VectorOptim.adamStep(n, seg(param), seg(grad), seg(m), seg(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
     @Override
     public void sgdStep(long n, Buffer param, Buffer grad, Buffer momentumBuf, float lr, float momentum, float weightDecay, boolean firstStep) {
-        reference.sgdStep(n, param, grad, momentumBuf, lr, momentum, weightDecay, firstStep);
+        VectorOptim.sgdStep(n, seg(param), seg(grad), opt(momentumBuf), lr, momentum, weightDecay, firstStep);
+    }
+
+    /** The segment of an optional buffer, or null. */
+    private static MemorySegment opt(Buffer b) {
+        return b == null ? null : seg(b);
     }
 }

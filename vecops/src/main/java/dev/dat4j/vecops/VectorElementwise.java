@@ -1,0 +1,165 @@
+package dev.dat4j.vecops;
+
+import java.lang.foreign.MemorySegment;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
+import static dev.dat4j.vecops.Simd.S;
+import static dev.dat4j.vecops.Simd.bound;
+import static dev.dat4j.vecops.Simd.get;
+import static dev.dat4j.vecops.Simd.load;
+import static dev.dat4j.vecops.Simd.set;
+import static dev.dat4j.vecops.Simd.store;
+
+/**
+ * Vector API kernels for broadcasting binary ops and the simple elementwise ops (fill, affine,
+ * pow, axpy, where). All are memory-bound: one pass, split over the worker pool when large.
+ *
+ * <p>Except for {@code pow} with a special exponent (see there), every result is bit-identical
+ * to {@link ScalarBackend}: the same float operations are applied in the same order, and Java
+ * never fuses a multiply and an add on its own.
+ */
+final class VectorElementwise {
+    private VectorElementwise() {}
+
+    // ---------------------------------------------------------------- binary with broadcasting
+
+    /**
+     * out = op(a, b) over {@code shape}, out contiguous, a and b strided (stride 0 broadcasts).
+     * The merged layout's innermost dimension picks the row kernel: both operands contiguous,
+     * one contiguous and the other constant along the row (a bias, a scalar), or strided.
+     */
+    static void binary(BinaryOp op, int[] shape, MemorySegment a, long[] aStrides, MemorySegment b, long[] bStrides,
+                       MemorySegment out) {
+        StridedLayout layout = StridedLayout.of(shape, aStrides, bStrides);
+        long n = layout.volume();
+        if (n == 0) return;
+        long inner = layout.inner();
+        long as = layout.innerStride(0), bs = layout.innerStride(1);
+        Parallel.forRange(n, (from, to) -> {
+            // Walk the rows that overlap [from, to): a partial first row, whole rows, a partial last row.
+            StridedLayout.Cursor cur = layout.new Cursor(from / inner);
+            long col = from % inner;
+            for (long i = from; i < to; ) {
+                long len = Math.min(inner - col, to - i);
+                binaryRow(op, a, cur.offset[0] + col * as, as, b, cur.offset[1] + col * bs, bs, out, i, len);
+                i += len;
+                col = 0;
+                cur.next();
+            }
+        });
+    }
+
+    /**
+     * out[oo+i] = op(a[ao + i·as], b[bo + i·bs]) for i in [0, len). The vector loop covers
+     * operands that are contiguous (stride 1) or constant (stride 0) along the row; anything
+     * else runs the scalar loop. The op switch sits inside the loop (C2 predicts it perfectly):
+     * a vector helper method could be compiled on its own and then not inlined, boxing every
+     * vector it takes or returns; for the same reason loads and stores call the (force-inlined)
+     * Vector API directly rather than {@link Simd#load}.
+     */
+    private static void binaryRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                  MemorySegment out, long oo, long len) {
+        long i = 0;
+        if ((as == 0 || as == 1) && (bs == 0 || bs == 1)) {
+            FloatVector ca = FloatVector.broadcast(S, get(a, ao)), cb = FloatVector.broadcast(S, get(b, bo));
+            for (long end = bound(len); i < end; i += L) {
+                FloatVector x = as == 1 ? FloatVector.fromMemorySegment(S, a, (ao + i) << 2, ORDER) : ca;
+                FloatVector y = bs == 1 ? FloatVector.fromMemorySegment(S, b, (bo + i) << 2, ORDER) : cb;
+                FloatVector r = switch (op) {
+                    case ADD -> x.add(y);
+                    case SUB -> x.sub(y);
+                    case MUL -> x.mul(y);
+                    case DIV -> x.div(y);
+                    case MAX -> x.max(y);
+                    case MIN -> x.min(y);
+                    case EQ -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.EQ, y));
+                    case GT -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, y));
+                };
+                r.intoMemorySegment(out, (oo + i) << 2, ORDER);
+            }
+        }
+        // The tail of the vector case, or the whole row when an operand is strided.
+        for (; i < len; i++) set(out, oo + i, op.apply(get(a, ao + i * as), get(b, bo + i * bs)));
+    }
+
+    // ---------------------------------------------------------------- simple elementwise
+
+    /** x[0..n) = value. */
+    static void fill(MemorySegment x, long n, float value) {
+        Parallel.forRange(n, (from, to) -> fillRange(x, from, to, value));
+    }
+
+    /** x[from..to) = value, on the calling thread. */
+    static void fillRange(MemorySegment x, long from, long to, float value) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        long i = from, end = from + bound(to - from);
+        for (; i < end; i += L) store(v, x, i);
+        for (; i < to; i++) set(x, i, value);
+    }
+
+    /** y = alpha·x + beta. */
+    static void affine(long n, MemorySegment x, float alpha, float beta, MemorySegment y) {
+        Parallel.forRange(n, (from, to) -> {
+            long i = from, end = from + bound(to - from);
+            for (; i < end; i += L) store(load(x, i).mul(alpha).add(beta), y, i);
+            for (; i < to; i++) set(y, i, alpha * get(x, i) + beta);
+        });
+    }
+
+    /** y += alpha·x. */
+    static void axpy(long n, float alpha, MemorySegment x, MemorySegment y) {
+        Parallel.forRange(n, (from, to) -> {
+            long i = from, end = from + bound(to - from);
+            for (; i < end; i += L) store(load(y, i).add(load(x, i).mul(alpha)), y, i);
+            for (; i < to; i++) set(y, i, get(y, i) + alpha * get(x, i));
+        });
+    }
+
+    /** out = cond != 0 ? a : b. */
+    static void where(long n, MemorySegment cond, MemorySegment a, MemorySegment b, MemorySegment out) {
+        Parallel.forRange(n, (from, to) -> {
+            long i = from, end = from + bound(to - from);
+            for (; i < end; i += L) {
+                store(load(b, i).blend(load(a, i), load(cond, i).compare(VectorOperators.NE, 0f)), out, i);
+            }
+            for (; i < to; i++) set(out, i, get(cond, i) != 0f ? get(a, i) : get(b, i));
+        });
+    }
+
+    /**
+     * y = x^p. The exponents that models use get exact vector forms: p = 1 and 2 are bit-identical
+     * to {@code Math.pow}; p = 0.5, −0.5, −1 and 3 differ from it by at most an ulp or two (one or
+     * two float roundings instead of one), and p = 0.5 returns −0 for −0 where pow returns +0.
+     * Any other exponent runs {@code Math.pow} per element (the Vector API's POW is not
+     * intrinsified at every width), still split over threads.
+     */
+    static void pow(long n, MemorySegment x, float p, MemorySegment y) {
+        Parallel.forRange(n, (from, to) -> {
+            long i = from, end = from + bound(to - from);
+            if (p == 1f) {
+                for (; i < end; i += L) store(load(x, i), y, i);
+            } else if (p == 2f) {
+                for (; i < end; i += L) {
+                    FloatVector v = load(x, i);
+                    store(v.mul(v), y, i);
+                }
+            } else if (p == 3f) {
+                for (; i < end; i += L) {
+                    FloatVector v = load(x, i);
+                    store(v.mul(v).mul(v), y, i);
+                }
+            } else if (p == 0.5f) {
+                for (; i < end; i += L) store(load(x, i).sqrt(), y, i);
+            } else if (p == -0.5f) {
+                for (; i < end; i += L) store(FloatVector.broadcast(S, 1f).div(load(x, i).sqrt()), y, i);
+            } else if (p == -1f) {
+                for (; i < end; i += L) store(FloatVector.broadcast(S, 1f).div(load(x, i)), y, i);
+            }
+            for (; i < to; i++) set(y, i, (float) Math.pow(get(x, i), p));
+        });
+    }
+}
