@@ -110,10 +110,10 @@ final class Autograd {
             t.pendingGrad = g;
             t.pendingOwned = false;
             memory.retain(g);
-        } else if (t.pendingOwned) {
+        } else if (t.pendingOwned && p.contiguous) {
             t.backend.axpy(t.numel, 1f, Ops.dense(g).buffer(), p.buffer());
         } else {
-            t.pendingGrad = PointwiseOps.add(p, g);
+            t.pendingGrad = PointwiseOps.addAnyLayout(p, g);
             t.pendingOwned = true;
             memory.retain(t.pendingGrad);
             memory.drop(p);

@@ -138,7 +138,9 @@ final class ProfilingBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, int[] shape, Buffer a, long[] aStrides, Buffer b, long[] bStrides, Buffer out) {
-        time("binary " + op, () -> inner.binary(op, shape, a, aStrides, b, bStrides, out));
+        String key = "binary " + op + (shapes ? " " + java.util.Arrays.toString(shape) + " a" + java.util.Arrays.toString(aStrides)
+                + " b" + java.util.Arrays.toString(bStrides) : "");
+        time(key, () -> inner.binary(op, shape, a, aStrides, b, bStrides, out));
     }
 
     @Override
