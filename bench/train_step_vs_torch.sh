@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --record) record=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "train_step_vs_torch.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -87,10 +87,15 @@ print(f"load average before: {load_before}, after: {load_after} (2-core machine;
 print("CPU ms = process CPU time per step, all threads: less sensitive to other load than wall time)")
 if record:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    machine = f"{os.cpu_count()}-core {cpu}, shared"
+    jdk = subprocess.run(["bash", "-c", "./dat4j --version 2>/dev/null | tail -1"], capture_output=True, text=True).stdout.strip()
     with open("bench/results/history.jsonl", "a") as f:
         for r in rows:
+            if r["impl"] == "dat4j":
+                r = {**r, "jdk": jdk}
             line = {"date": datetime.date.today().isoformat(), "commit": commit, "benchmark": "train_step_vs_torch",
-                    "load_before": load_before, "load_after": load_after, **r}
+                    "machine": machine, "load_before": load_before, "load_after": load_after, **r}
             f.write(json.dumps(line, separators=(",", ":")) + "\n")
     print(f"appended {len(rows)} lines to bench/results/history.jsonl")
 EOF

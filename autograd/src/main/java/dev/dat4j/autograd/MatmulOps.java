@@ -96,8 +96,13 @@ final class MatmulOps {
 
     /** a (..., m, k) @ b (..., k, n) written into c (batch..., m, n) with dense rows; returns c. */
     private static Tensor gemmInto(Tensor a, Tensor b, Tensor c) {
+        return gemmInto(a, b, c, 0f);
+    }
+
+    /** c = a·b + beta·c over c's batch (a, b: any views broadcastable to it; c: dense rows); returns c. */
+    static Tensor gemmInto(Tensor a, Tensor b, Tensor c, float beta) {
         int[] batch = Arrays.copyOf(c.shape, c.dim() - 2);
-        gemm(operand(a, batch), operand(b, batch), a.size(-2), b.size(-1), a.size(-1), c, batch, 0f);
+        gemm(operand(a, batch), operand(b, batch), a.size(-2), b.size(-1), a.size(-1), c, batch, beta);
         return c;
     }
 
