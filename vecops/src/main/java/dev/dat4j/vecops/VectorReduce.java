@@ -69,6 +69,16 @@ final class VectorReduce {
         return r;
     }
 
+    /** min s[off .. off+n) (+∞ for n = 0; NaN if any element is NaN). */
+    static float min(MemorySegment s, long off, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+        int j = 0;
+        for (int end = (int) bound(n); j < end; j += L) acc = acc.min(load(s, off + j));
+        float r = acc.reduceLanes(VectorOperators.MIN);
+        for (; j < n; j++) r = Math.min(r, get(s, off + j));
+        return r;
+    }
+
     /** Σ a[ao+j]·b[bo+j] for j in [0, n), with two accumulators as {@link #sum}. */
     static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
@@ -109,14 +119,7 @@ final class VectorReduce {
             case SUM -> sum(x, off, n);
             case MEAN -> sum(x, off, n) / n;
             case MAX -> max(x, off, n);
-            case MIN -> {
-                FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
-                int j = 0;
-                for (int end = (int) bound(n); j < end; j += L) acc = acc.min(load(x, off + j));
-                float r = acc.reduceLanes(VectorOperators.MIN);
-                for (; j < n; j++) r = Math.min(r, get(x, off + j));
-                yield r;
-            }
+            case MIN -> min(x, off, n);
         };
     }
 

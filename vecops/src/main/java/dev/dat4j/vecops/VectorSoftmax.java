@@ -45,15 +45,13 @@ final class VectorSoftmax {
     private static void softmaxRow(MemorySegment x, MemorySegment y, long base, int n, float scale) {
         if (n == 0) return;
         int end = (int) bound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < end; j += L) vmax = vmax.max(load(x, base + j).mul(scale));
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) max = Math.max(max, scale * get(x, base + j));
-
+        // max(scale·x) = scale·max(x) for scale ≥ 0 (rounding is monotonic), scale·min(x) otherwise.
+        float max = scale >= 0 ? scale * VectorReduce.max(x, base, n) : scale * VectorReduce.min(x, base, n);
+        FloatVector vscale = FloatVector.broadcast(S, scale), vshift = FloatVector.broadcast(S, -max);
         FloatVector vsum = FloatVector.zero(S);
-        for (j = 0; j < end; j += L) {
-            FloatVector e = load(x, base + j).mul(scale).sub(max).lanewise(VectorOperators.EXP);
+        int j = 0;
+        for (; j < end; j += L) {
+            FloatVector e = load(x, base + j).fma(vscale, vshift).lanewise(VectorOperators.EXP);
             store(e, y, base + j);
             vsum = vsum.add(e);
         }
@@ -146,15 +144,25 @@ final class VectorSoftmax {
                     zero(dlogits, base, vocab);
                     continue;
                 }
+                // exp(logit − max) goes straight into dlogits (one exp per logit), then one
+                // scaling pass over the row, which is still in L2.
                 float max = VectorReduce.max(logits, base, vocab);
-                float sum = expSum(logits, base, vocab, max);
-                float d = get(dlosses, r), scale = d / sum;
+                FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j < end; j += L) {
                     FloatVector e = load(logits, base + j).sub(max).lanewise(VectorOperators.EXP);
-                    store(e.mul(scale), dlogits, base + j);
+                    store(e, dlogits, base + j);
+                    acc = acc.add(e);
                 }
-                for (; j < vocab; j++) set(dlogits, base + j, (float) Math.exp(get(logits, base + j) - max) * scale);
+                float sum = sumLanes(acc);
+                for (; j < vocab; j++) {
+                    float e = (float) Math.exp(get(logits, base + j) - max);
+                    set(dlogits, base + j, e);
+                    sum += e;
+                }
+                float d = get(dlosses, r), scale = d / sum;
+                for (j = 0; j < end; j += L) store(load(dlogits, base + j).mul(scale), dlogits, base + j);
+                for (; j < vocab; j++) set(dlogits, base + j, get(dlogits, base + j) * scale);
                 float pt = (float) Math.exp(get(logits, base + t) - max) / sum;
                 set(dlogits, base + t, d * (pt - 1f));
             }
