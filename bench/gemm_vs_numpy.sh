@@ -6,6 +6,8 @@
 #   bench/gemm_vs_numpy.sh --quick         # 1024³ only
 #   bench/gemm_vs_numpy.sh --threads 1     # one thread count
 #   bench/gemm_vs_numpy.sh --record        # also append a JSON line to bench/results/history.jsonl
+#   DAT4J_JAVA_OPTS=-XX:MaxVectorSize=32 bench/gemm_vs_numpy.sh --openblas-core Haswell
+#                                          # 256-bit species against OpenBLAS's 256-bit kernel
 #
 # Both sides time the same number of calls after a warm-up of roughly 0.2 s and report the median
 # (and the best) call; GFLOP/s = 2·m·n·k·batch / time. Shapes run Java then numpy back to back, so
@@ -17,12 +19,14 @@ cd "$root"
 threads_list="1 2"
 quick=0
 record=0
+coretype=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --record) record=1 ;;
     --threads) threads_list="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --openblas-core) coretype="$2"; shift ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "gemm_vs_numpy.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,9 +57,18 @@ calls() { # flops seconds min max
 }
 
 # numpy side: one process per thread count (OPENBLAS_NUM_THREADS must be set before numpy loads);
-# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for this command only, so OpenBLAS picks its kernel.
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for these commands only, so OpenBLAS picks its
+# kernel itself (unless --openblas-core names one).
+openblas_env() {
+  if [ -n "$coretype" ]; then
+    env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$coretype" "$@"
+  else
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"
+  fi
+}
+
 numpy_gemm() { # threads m n k batch trans warmup iters -> "median_gflops best_gflops"
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$1" python3 - "$@" <<'EOF'
+  openblas_env OPENBLAS_NUM_THREADS="$1" python3 - "$@" <<'EOF'
 import sys, time
 import numpy as np
 t, m, n, k, batch, trans, warm, iters = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6], *map(int, sys.argv[7:9])
@@ -86,7 +99,7 @@ EOF
 }
 
 openblas_info() {
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 - <<'EOF'
+  openblas_env python3 - <<'EOF'
 import ctypes, glob, os
 import numpy as np
 try:
@@ -117,11 +130,12 @@ json_field() { # json key
   python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"
 }
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, load $load_start"
 echo "numpy:   $(openblas_info)"
 info=$(./dat4j info 2>&1) || { echo "$info" >&2; exit 1; } # builds the CLI on first use
 jdk=$(echo "$info" | sed -n 's/^java *//p')
-echo "java:    $jdk, $(echo "$info" | sed -n 's/^cpu *.*backend //p')"
+echo "java:    $jdk, $(echo "$info" | sed -n 's/^cpu *.*backend //p')${DAT4J_JAVA_OPTS:+, DAT4J_JAVA_OPTS=$DAT4J_JAVA_OPTS}"
 echo
 printf "%-22s %3s %9s %9s %7s   %9s %9s %7s\n" "shape (m n k batch)" "thr" "java" "openblas" "ratio" "java" "openblas" "ratio"
 printf "%-22s %3s %29s   %29s\n" "" "" "median GFLOP/s" "best call GFLOP/s"
@@ -154,7 +168,7 @@ if [ "$record" = 1 ]; then
   commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo true || echo false)
   machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs"
-  echo "{\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"bench\":\"gemm_vs_numpy\",\"commit\":\"$commit\",\"dirty\":$dirty,\"machine\":\"$machine\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"jdk\":\"$jdk\",\"openblas\":\"$(openblas_info | sed 's/"/\\"/g')\",\"results\":[$joined]}" >> bench/results/history.jsonl
+  echo "{\"date\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"bench\":\"gemm_vs_numpy\",\"commit\":\"$commit\",\"dirty\":$dirty,\"machine\":\"$machine\",\"load_start\":\"$load_start\",\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"jdk\":\"$jdk\",\"java_opts\":\"${DAT4J_JAVA_OPTS:-}\",\"openblas\":\"$(openblas_info | sed 's/"/\\"/g')\",\"results\":[$joined]}" >> bench/results/history.jsonl
   echo
   echo "appended to bench/results/history.jsonl"
 fi

@@ -15,7 +15,7 @@ import static dev.dat4j.vecops.VectorGemm.VL;
  * The compute core of {@link VectorGemm}: the macro-kernel walks a packed A block against packed B
  * panels; the microkernel computes one MR×NR tile of C as MR·2 vector accumulators held in locals.
  *
- * <p>Every {@link FloatVector} lives and dies inside {@link #microKernel}: passing vectors to a
+ * <p>Every {@link FloatVector} lives and dies inside one microkernel method: passing vectors to a
  * helper that C2 fails to inline boxes them and costs ~7× (engineering notes §0.4). Edge tiles
  * (fewer than MR rows or NR columns of C) are computed by the same microkernel into a small heap
  * tile and merged into C by scalar code.
