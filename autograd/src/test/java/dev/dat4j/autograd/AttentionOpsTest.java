@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttentionOpsTest {
     private static final long DEFAULT_CHUNK = AttentionOps.chunkFloats;
+    private static final int DEFAULT_BLOCKS = AttentionOps.causalBlocks;
     private Scope scope;
     private final Generator gen = new Generator(11);
 
@@ -33,6 +34,7 @@ class AttentionOpsTest {
     void close() {
         scope.close();
         AttentionOps.chunkFloats = DEFAULT_CHUNK;
+        AttentionOps.causalBlocks = DEFAULT_BLOCKS;
     }
 
     private static Tensor composite(Tensor q, Tensor k, Tensor v, float scale, boolean causal) {
@@ -61,14 +63,16 @@ class AttentionOpsTest {
         }
     }
 
-    /** Chunk sizes: everything at once, groups of entries, one entry at a time, row blocks. */
+    /** Block sizes: everything at once, groups of entries, one entry at a time, row blocks; 1 to 6 causal row blocks. */
     @ParameterizedTest
     @ValueSource(longs = {1 << 18, 100, 40, 7})
     void headViewsCausalAndNot(long chunk) {
         AttentionOps.chunkFloats = chunk;
         int b = 3, t = 6, h = 2, d = 4;
         Tensor x = Tensor.randn(gen, b, t, 3 * h * d).requiresGrad_(true);
+        for (int blocks : new int[] {1, 3, 4, 6})
         for (boolean causal : new boolean[] {true, false}) {
+            AttentionOps.causalBlocks = blocks;
             Function<List<Tensor>, Tensor[]> heads = in -> {
                 Tensor[] qkv = in.get(0).view(b, t, 3, h, d).permute(2, 0, 3, 1, 4).chunk(3, 0).toArray(Tensor[]::new);
                 for (int i = 0; i < 3; i++) qkv[i] = qkv[i].squeeze(0);                 // (B, H, T, d) views
@@ -104,6 +108,17 @@ class AttentionOpsTest {
         Tensor shared = Tensor.randn(gen, 5, 4).requiresGrad_(true);               // one key matrix for every entry
         assertSame(in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(1), 0.5f, false),
                 in -> composite(in.get(0), in.get(1), in.get(1), 0.5f, false), q, shared);
+    }
+
+    /** Causal with fewer queries than keys: query i sees keys j <= i + Lk - Lq (as the softmax kernel). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 5})
+    void causalWithMoreKeysThanQueries(int blocks) {
+        AttentionOps.causalBlocks = blocks;
+        Tensor q = Tensor.randn(gen, 2, 5, 4).requiresGrad_(true);
+        Tensor k = Tensor.randn(gen, 2, 8, 4).requiresGrad_(true), v = Tensor.randn(gen, 2, 8, 3).requiresGrad_(true);
+        assertSame(in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.5f, true),
+                in -> composite(in.get(0), in.get(1), in.get(2), 0.5f, true), q, k, v);
     }
 
     @Test
