@@ -1,6 +1,8 @@
 package dev.dat4j.autograd;
 
 import dev.dat4j.vecops.Backend;
+import dev.dat4j.vecops.CpuBackend;
+import dev.dat4j.vecops.WorkerPool;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,18 +57,20 @@ final class AttentionOps {
         List<Tensor> probs = new ArrayList<>(blocks.size());                     // P, block by block
         for (Block c : blocks) probs.add(Ops.out(c.shape()));
         Backend be = q.backend;
+        int slots = slots(be, blocks);
         try (Scope _ = Scope.open()) {
-            Tensor sWork = workspace(blocks);
-            for (int i = 0; i < blocks.size(); i++) {
+            Tensor[] sWork = workspaces(blocks, slots);
+            forEachBlock(blocks, slots, (i, slot) -> {
                 Block c = blocks.get(i);
-                Tensor s = c.view(sWork);
+                Tensor s = c.view(sWork[slot]);
                 MatmulOps.gemmInto(c.queries(qb), c.keys(kb).t(), s, 0f);
                 be.softmax(c.rows(), c.cols(), s.buffer(), scale, causal ? c.rowCount() : 0, probs.get(i).buffer());
                 MatmulOps.gemmInto(probs.get(i), c.keys(vb), c.queries(o), 0f);
-            }
+            });
         }
         int[] qs = q.shape, ks = k.shape, vs = v.shape;
-        return Ops.record(o, op, g -> {
+        return Ops.record(o, op, grad -> {
+            Tensor g = gemmReady(grad);
             Tensor dq = q.requiresGrad ? Ops.out(qb.shape) : null;
             // dKᵀ (batch..., d, Lk) and dVᵀ (batch..., dv, Lk): computed transposed (qᵀ·dS, dOᵀ·P), the
             // GEMM shape the kernel runs fastest with a small head dim; sums over the row blocks that see a key
@@ -75,18 +79,18 @@ final class AttentionOps {
             if (dkt != null) be.fill(dkt.buffer(), dkt.numel, 0f);
             if (dvt != null) be.fill(dvt.buffer(), dvt.numel, 0f);
             try (Scope _ = Scope.open()) {
-                Tensor dpWork = workspace(blocks), dsWork = workspace(blocks);
-                for (int i = 0; i < blocks.size(); i++) {
+                Tensor[] dpWork = workspaces(blocks, slots), dsWork = workspaces(blocks, slots);
+                forEachBlock(blocks, slots, (i, slot) -> {
                     Block c = blocks.get(i);
                     Tensor gc = c.queries(g), pc = probs.get(i);
                     if (dvt != null) MatmulOps.gemmInto(gc.t(), pc, c.keysT(dvt), 1f);
-                    if (dq == null && dkt == null) continue;
-                    Tensor dp = c.view(dpWork), ds = c.view(dsWork);
+                    if (dq == null && dkt == null) return;
+                    Tensor dp = c.view(dpWork[slot]), ds = c.view(dsWork[slot]);
                     MatmulOps.gemmInto(gc, c.keys(vb).t(), dp, 0f);
                     be.softmaxBackward(c.rows(), c.cols(), pc.buffer(), dp.buffer(), scale, ds.buffer());
                     if (dq != null) MatmulOps.gemmInto(ds, c.keys(kb), c.queries(dq), 0f);
                     if (dkt != null) MatmulOps.gemmInto(c.queries(qb).t(), ds, c.keysT(dkt), 1f);
-                }
+                });
             }
             return new Tensor[] {
                     dq == null ? null : ReduceOps.sumTo(dq, qs),
@@ -99,9 +103,16 @@ final class AttentionOps {
         return Arrays.copyOf(t.shape, t.dim() - 2);
     }
 
-    /** t as a detached view expanded to (batch..., its rows, its cols). */
+    /**
+     * t as a detached view expanded to (batch..., its rows, its cols), copied first if its matrices
+     * are not GEMM operands as they are (the blocks may run on worker threads, which cannot allocate).
+     */
     private static Tensor full(Tensor t, int[] batch) {
-        return t.detach().expand(shape(batch, t.size(-2), t.size(-1)));
+        return gemmReady(t.detach()).expand(shape(batch, t.size(-2), t.size(-1)));
+    }
+
+    private static Tensor gemmReady(Tensor t) {
+        return MatmulOps.hasMatrixLayout(t) ? t : Ops.dense(t);
     }
 
     private static int[] shape(int[] batch, int rows, int cols) {
@@ -111,11 +122,57 @@ final class AttentionOps {
         return s;
     }
 
-    /** A flat temporary large enough for the S (dP, dS) of any block. */
-    private static Tensor workspace(List<Block> blocks) {
+    /** One flat temporary per slot, large enough for the S (dP, dS) of any block. */
+    private static Tensor[] workspaces(List<Block> blocks, int slots) {
         long max = 1;
         for (Block c : blocks) max = Math.max(max, (long) c.rows() * c.cols());
-        return Ops.out(new int[] {Math.toIntExact(max)});
+        Tensor[] out = new Tensor[slots];
+        for (int i = 0; i < slots; i++) out[i] = Ops.out(new int[] {Math.toIntExact(max)});
+        return out;
+    }
+
+    /** The work of one block, on workspace {@code slot}. */
+    private interface BlockWork {
+        void run(int block, int slot);
+    }
+
+    /**
+     * Threads the blocks run on: on a CPU backend, up to the worker pool's threads, one per group
+     * of entries (blocks of different entries write disjoint outputs; the row blocks of one entry
+     * add into the same dK, dV, so they stay on one thread). Other backends (one device stream): 1.
+     */
+    private static int slots(Backend be, List<Block> blocks) {
+        if (!(be instanceof CpuBackend)) return 1;
+        return Math.max(1, Math.min(WorkerPool.global().threads(), groupStarts(blocks).length - 1));
+    }
+
+    /**
+     * Runs every block. With several slots the entry groups are dealt round-robin to the pool's
+     * threads and each block's kernels run inline on its thread (the pool runs nested calls
+     * inline): small GEMMs and softmaxes need no hand-off between threads.
+     */
+    private static void forEachBlock(List<Block> blocks, int slots, BlockWork work) {
+        if (slots == 1) {
+            for (int i = 0; i < blocks.size(); i++) work.run(i, 0);
+            return;
+        }
+        int[] starts = groupStarts(blocks);
+        int groups = starts.length - 1;
+        WorkerPool.global().parallelFor(slots, t -> {
+            for (int grp = t; grp < groups; grp += slots) {
+                for (int i = starts[grp]; i < starts[grp + 1]; i++) work.run(i, t);
+            }
+        });
+    }
+
+    /** Index of the first block of each entry group, then the number of blocks. */
+    private static int[] groupStarts(List<Block> blocks) {
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (i == 0 || blocks.get(i).from() != blocks.get(i - 1).from()) starts.add(i);
+        }
+        starts.add(blocks.size());
+        return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -45,6 +45,17 @@ final class MatmulOps {
         return new Operand(t, trans, (int) ld, bs);
     }
 
+    /** Whether {@link #operand} can pass t's matrices to the kernel without a copy (rows or columns have unit stride). */
+    static boolean hasMatrixLayout(Tensor t) {
+        int r = t.dim();
+        if (r < 2) return t.contiguous;
+        int rows = t.shape[r - 2], cols = t.shape[r - 1];
+        long rs = t.strides[r - 2], cs = t.strides[r - 1];
+        if (cs == 1 || cols == 1) return (rows == 1 ? Math.max(cols, 1) : rs) >= Math.max(1, cols) && rs <= Integer.MAX_VALUE;
+        if (rs == 1 || rows == 1) return (cols == 1 ? Math.max(rows, 1) : cs) >= Math.max(1, rows) && cs <= Integer.MAX_VALUE;
+        return false;
+    }
+
     /** The single stride that walks batch dims [from, end) in row-major order, 0 if all broadcast, or -1 if none does. */
     private static long uniformStride(long[] strides, int[] batch, int from) {
         long stride = -1, span = 1;

@@ -121,6 +121,20 @@ class AttentionOpsTest {
                 in -> composite(in.get(0), in.get(1), in.get(2), 0.5f, true), q, k, v);
     }
 
+    /** Entry groups run on the worker threads in parallel: results are the same bits every time. */
+    @Test
+    void parallelBlocksAreDeterministic() {
+        AttentionOps.chunkFloats = 64;
+        Tensor q = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true), k = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true);
+        Tensor v = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true);
+        Function<List<Tensor>, Tensor> f = in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.5f, true);
+        float[][] first = run(f, q, k, v);
+        for (int rep = 0; rep < 5; rep++) {
+            float[][] again = run(f, q, k, v);
+            for (int i = 0; i < first.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(first[i], again[i]);
+        }
+    }
+
     @Test
     void finiteDifferences() {
         AttentionOps.chunkFloats = 12;
