@@ -3,7 +3,7 @@
 public reference implementation (github.com/Awni00/abstract_transformer) on random tokens.
 
 The reference code is not part of this repository: pass a checkout of it with --reference-dir.
-Prints progress, then one JSON line with tokens_per_s, step_ms, params, peak_rss_mb (same keys
+Prints progress, then one JSON line with tokens_per_s, step_ms, cpu_ms, params, peak_rss_mb (same keys
 as the Java command) so the two can be put side by side.
 
 Example (reference configuration of docs/BENCHMARKS.md):
@@ -87,21 +87,24 @@ def main():
     if a.device.startswith("cuda"):
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
-    times = []
+    times, cpu = [], []
     for i in range(a.steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         loss = step()
         if a.device.startswith("cuda"):
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t0)
-        print(f"step {i + 1}/{a.steps}: loss {loss:.4f}, {times[-1] * 1e3:.1f} ms", file=sys.stderr)
+        cpu.append(time.process_time() - c0)
+        print(f"step {i + 1}/{a.steps}: loss {loss:.4f}, {times[-1] * 1e3:.1f} ms (process CPU {cpu[-1] * 1e3:.1f} ms)",
+              file=sys.stderr)
     times.sort()
+    cpu.sort()
     med = times[len(times) // 2]
     out = {"impl": "pytorch-reference", "torch": torch.__version__, "model": a.model, "sa": a.sa, "ra": a.ra,
            "d_model": d, "layers": a.layers, "seq": a.seq, "batch": a.batch, "vocab": a.vocab,
            "threads": a.threads, "activation": a.activation, "device": a.device, "dtype": a.dtype,
            "tf32": torch.backends.cuda.matmul.allow_tf32, "params": params, "step_ms": round(med * 1e3, 2),
-           "tokens_per_s": round(a.batch * a.seq / med, 1),
+           "tokens_per_s": round(a.batch * a.seq / med, 1), "cpu_ms": round(cpu[len(cpu) // 2] * 1e3, 2),
            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     if a.device.startswith("cuda"):
         out["peak_device_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)

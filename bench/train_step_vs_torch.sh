@@ -4,7 +4,7 @@
 # sitting. Prints a table with tokens/s of both and the ratio dat4j / PyTorch.
 #
 #   bench/train_step_vs_torch.sh --reference-dir /tmp/abstract_transformer
-#   ... --steps 5 --warmup 2 --threads 2     (defaults)
+#   ... --steps 5 --warmup 5 --threads 2     (defaults; the JIT needs a few warm-up steps)
 #   ... --rounds 2                           alternate the two sides twice per configuration, keep the best median
 #   ... --record                             also append each run's JSON line to bench/results/history.jsonl
 #
@@ -13,13 +13,15 @@
 # symbolic attention (512 symbols, 4 heads) and as the Transformer (8,0). Both sides build the same
 # model (the script checks that the parameter counts agree) and report the median step.
 # The reference code is not part of this repository: clone github.com/Awni00/abstract_transformer.
+# The JVM runs with DAT4J_JAVA_OPTS (default -Xmx512m: the step's tensors are off-heap, and an
+# uncapped young generation only inflates the peak RSS).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 ref=""
 steps=5
-warmup=2
+warmup=5
 threads=2
 rounds=1
 record=0
@@ -55,7 +57,7 @@ for i in "${!configs[@]}"; do
     python3 bench/torch_train_step.py --reference-dir "$ref" --model ${configs[$i]} $common | tail -1 >> "$out/torch$i"
     echo "== ${configs[$i]} (round $r/$rounds): dat4j" >&2
     # shellcheck disable=SC2086
-    ./dat4j bench train-step --model ${configs[$i]} $common | tail -1 >> "$out/java$i"
+    DAT4J_JAVA_OPTS="${DAT4J_JAVA_OPTS:--Xmx512m}" ./dat4j bench train-step --model ${configs[$i]} $common | tail -1 >> "$out/java$i"
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -67,7 +69,7 @@ def runs(name):
     with open(os.path.join(out, name)) as f:
         return [json.loads(line) for line in f if line.strip()]
 print(f"{'model':<18}{'params':>9}{'torch tok/s':>13}{'dat4j tok/s':>13}{'ratio':>7}"
-      f"{'torch ms':>10}{'dat4j ms':>10}{'torch RSS MB':>14}{'dat4j RSS MB':>14}")
+      f"{'torch ms':>10}{'dat4j ms':>10}{'torch CPU ms':>14}{'dat4j CPU ms':>14}{'torch RSS MB':>14}{'dat4j RSS MB':>14}")
 rows = []
 for i in range(n):
     t = max(runs(f"torch{i}"), key=lambda r: r["tokens_per_s"])
@@ -78,15 +80,22 @@ for i in range(n):
     name = f"{j['model']} ({j['sa']},{j['ra']})"
     ratio = j["tokens_per_s"] / t["tokens_per_s"]
     print(f"{name:<18}{j['params']:>9}{t['tokens_per_s']:>13.0f}{j['tokens_per_s']:>13.0f}{ratio:>7.2f}"
-          f"{t['step_ms']:>10.0f}{j['step_ms']:>10.0f}{t['peak_rss_mb']:>14.0f}{j['peak_rss_mb']:>14.0f}")
+          f"{t['step_ms']:>10.0f}{j['step_ms']:>10.0f}{t['cpu_ms']:>14.0f}{j['cpu_ms']:>14.0f}"
+          f"{t['peak_rss_mb']:>14.0f}{j['peak_rss_mb']:>14.0f}")
     rows += [t, j]
-print(f"load average before: {load_before}, after: {load_after} (2-core machine; numbers are noisy when busy)")
+print(f"load average before: {load_before}, after: {load_after} (2-core machine; numbers are noisy when busy;")
+print("CPU ms = process CPU time per step, all threads: less sensitive to other load than wall time)")
 if record:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    machine = f"{os.cpu_count()}-core {cpu}, shared"
+    jdk = subprocess.run(["bash", "-c", "./dat4j --version 2>/dev/null | tail -1"], capture_output=True, text=True).stdout.strip()
     with open("bench/results/history.jsonl", "a") as f:
         for r in rows:
+            if r["impl"] == "dat4j":
+                r = {**r, "jdk": jdk}
             line = {"date": datetime.date.today().isoformat(), "commit": commit, "benchmark": "train_step_vs_torch",
-                    "load_before": load_before, "load_after": load_after, **r}
+                    "machine": machine, "load_before": load_before, "load_after": load_after, **r}
             f.write(json.dumps(line, separators=(",", ":")) + "\n")
     print(f"appended {len(rows)} lines to bench/results/history.jsonl")
 EOF

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Leaf gradients are accumulated ({@code +=}) into {@link Tensor#grad()}, which is allocated on
  * first use in the leaf's own scope (for parameters: the model scope, so it survives the step).
- * Intermediate gradients live in the current scope and are dropped after use.
+ * Intermediate gradients and the rules' temporaries live in the current scope; large ones go back
+ * to its pool as soon as they are used up ({@link BackwardMemory}), so later rules reuse them.
  */
 final class Autograd {
     private static final AtomicInteger PASS = new AtomicInteger();
@@ -30,32 +31,43 @@ final class Autograd {
             throw new IllegalArgumentException("backward(): gradient shape " + Shapes.str(gradient.shape)
                     + " does not match tensor shape " + Shapes.str(root.shape));
         }
+        ArrayList<Tensor> order = topologicalOrder(root);
         try (var _ = GradMode.noGrad()) {
-            ArrayList<Tensor> order = topologicalOrder(root);
             root.pendingGrad = gradient != null ? gradient : Tensor.full(1f, root.shape);
             root.pendingOwned = false;
-            for (int i = order.size() - 1; i >= 0; i--) {
-                Tensor t = order.get(i);
-                Tensor g = t.pendingGrad;
-                t.pendingGrad = null;
-                if (g == null) continue;
-                Node node = t.gradFn;
-                if (node == null) {
-                    accumulateLeaf(t, g);
-                    continue;
-                }
-                Tensor[] grads = node.backward.apply(g);
-                Tensor[] inputs = node.inputs;
-                for (int k = 0; k < inputs.length; k++) {
-                    Tensor in = inputs[k];
-                    if (in == null || !in.requiresGrad || grads[k] == null) continue;
-                    if (!Arrays.equals(grads[k].shape, in.shape)) {
-                        throw new IllegalStateException("backward of " + node.op + " produced a gradient of shape "
-                                + Shapes.str(grads[k].shape) + " for input " + k + " of shape " + Shapes.str(in.shape));
+            try (BackwardMemory memory = new BackwardMemory(Scope.current())) {
+                for (int i = order.size() - 1; i >= 0; i--) {
+                    Tensor t = order.get(i);
+                    Tensor g = t.pendingGrad;
+                    t.pendingGrad = null;
+                    if (g == null) continue;
+                    memory.beginRule();
+                    if (t.gradFn == null) {
+                        accumulateLeaf(t, g, memory);
+                    } else {
+                        passOn(t.gradFn, g, memory);
                     }
-                    addPending(in, grads[k]);
+                    memory.drop(g);
+                    memory.endRule();
                 }
             }
+        } finally {
+            for (Tensor t : order) t.pendingGrad = null; // after an error, nothing keeps a stale gradient
+        }
+    }
+
+    /** Runs the node's rule on g and adds each input's contribution to that input's pending gradient. */
+    private static void passOn(Node node, Tensor g, BackwardMemory memory) {
+        Tensor[] grads = node.backward.apply(g);
+        Tensor[] inputs = node.inputs;
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor in = inputs[k];
+            if (in == null || !in.requiresGrad || grads[k] == null) continue;
+            if (!Arrays.equals(grads[k].shape, in.shape)) {
+                throw new IllegalStateException("backward of " + node.op + " produced a gradient of shape "
+                        + Shapes.str(grads[k].shape) + " for input " + k + " of shape " + Shapes.str(in.shape));
+            }
+            addPending(in, grads[k], memory);
         }
     }
 
@@ -92,24 +104,28 @@ final class Autograd {
     }
 
     /** Sums a gradient contribution into the pending gradient of {@code t} (copy-on-write: contributions may be shared). */
-    private static void addPending(Tensor t, Tensor g) {
+    private static void addPending(Tensor t, Tensor g, BackwardMemory memory) {
         Tensor p = t.pendingGrad;
         if (p == null) {
             t.pendingGrad = g;
             t.pendingOwned = false;
-        } else if (t.pendingOwned) {
+            memory.retain(g);
+        } else if (t.pendingOwned && p.contiguous) {
             t.backend.axpy(t.numel, 1f, Ops.dense(g).buffer(), p.buffer());
         } else {
-            t.pendingGrad = PointwiseOps.add(p, g);
+            t.pendingGrad = PointwiseOps.addAnyLayout(p, g);
             t.pendingOwned = true;
+            memory.retain(t.pendingGrad);
+            memory.drop(p);
         }
     }
 
     /** {@code leaf.grad += g}; the first time, allocates {@code grad} in the leaf's scope. */
-    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    private static void accumulateLeaf(Tensor leaf, Tensor g, BackwardMemory memory) {
         if (leaf.grad == null) {
             Scope owner = leaf.scope != null && leaf.scope.isOpen() ? leaf.scope : Scope.current();
             Tensor grad = Tensor.empty(owner, DType.F32, leaf.shape);
+            memory.keep(grad);
             if (g.contiguous) leaf.backend.copy(g.buffer(), grad.buffer(), leaf.numel);
             else leaf.backend.copyStrided(g.shape, g.strided(), g.strides, grad.buffer());
             leaf.grad = grad;

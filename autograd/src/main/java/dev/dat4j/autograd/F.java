@@ -45,6 +45,16 @@ public final class F {
         return SoftmaxOps.crossEntropyLosses(logits, targets, ignoreIndex);
     }
 
+    /**
+     * Attention {@code softmax(scale·q·kᵀ)·v} as one primitive. q (..., Lq, d), k (..., Lk, d),
+     * v (..., Lk, dv), batch dims broadcast, any views (e.g. heads permuted out of (B, T, H, d));
+     * with {@code causal}, query i sees keys j ≤ i + Lk − Lq. Returns (..., Lq, dv). Only the
+     * probabilities are kept for backward, and the work runs in cache-sized chunks.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, float scale, boolean causal) {
+        return AttentionOps.scaledDotProductAttention(q, k, v, scale, causal);
+    }
+
     /** Softmax along {@code dim}. */
     public static Tensor softmax(Tensor x, int dim) {
         return SoftmaxOps.softmax(x, dim, 1f, false);

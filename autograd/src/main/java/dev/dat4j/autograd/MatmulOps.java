@@ -45,6 +45,17 @@ final class MatmulOps {
         return new Operand(t, trans, (int) ld, bs);
     }
 
+    /** Whether {@link #operand} can pass t's matrices to the kernel without a copy (rows or columns have unit stride). */
+    static boolean hasMatrixLayout(Tensor t) {
+        int r = t.dim();
+        if (r < 2) return t.contiguous;
+        int rows = t.shape[r - 2], cols = t.shape[r - 1];
+        long rs = t.strides[r - 2], cs = t.strides[r - 1];
+        if (cs == 1 || cols == 1) return (rows == 1 ? Math.max(cols, 1) : rs) >= Math.max(1, cols) && rs <= Integer.MAX_VALUE;
+        if (rs == 1 || rows == 1) return (cols == 1 ? Math.max(rows, 1) : cs) >= Math.max(1, rows) && cs <= Integer.MAX_VALUE;
+        return false;
+    }
+
     /** The single stride that walks batch dims [from, end) in row-major order, 0 if all broadcast, or -1 if none does. */
     private static long uniformStride(long[] strides, int[] batch, int from) {
         long stride = -1, span = 1;
@@ -96,8 +107,13 @@ final class MatmulOps {
 
     /** a (..., m, k) @ b (..., k, n) written into c (batch..., m, n) with dense rows; returns c. */
     private static Tensor gemmInto(Tensor a, Tensor b, Tensor c) {
+        return gemmInto(a, b, c, 0f);
+    }
+
+    /** c = a·b + beta·c over c's batch (a, b: any views broadcastable to it; c: dense rows); returns c. */
+    static Tensor gemmInto(Tensor a, Tensor b, Tensor c, float beta) {
         int[] batch = Arrays.copyOf(c.shape, c.dim() - 2);
-        gemm(operand(a, batch), operand(b, batch), a.size(-2), b.size(-1), a.size(-1), c, batch, 0f);
+        gemm(operand(a, batch), operand(b, batch), a.size(-2), b.size(-1), a.size(-1), c, batch, beta);
         return c;
     }
 

@@ -14,10 +14,10 @@ final class Ops {
     }
 
     /**
-     * A new tensor shaped like {@code t} with the same memory order when t is a dense permutation
-     * (e.g. a permuted view of a contiguous tensor), else contiguous (PyTorch's preserve_format).
+     * The dims of {@code t} from outermost to innermost in memory when t is a dense permutation
+     * (every element stored once, no gaps, e.g. a permuted view of a contiguous tensor), else null.
      */
-    static Tensor outLike(Tensor t) {
+    static int[] memoryOrder(Tensor t) {
         int r = t.dim();
         Integer[] order = new Integer[r];
         for (int i = 0; i < r; i++) order[i] = i;
@@ -26,17 +26,34 @@ final class Ops {
         for (int i = r - 1; i >= 0; i--) {
             int d = order[i];
             if (t.shape[d] == 1) continue;
-            if (t.strides[d] != expected) return out(t.dtype, t.shape);
+            if (t.strides[d] != expected) return null;
             expected *= t.shape[d];
         }
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) out[i] = order[i];
+        return out;
+    }
+
+    /**
+     * A new tensor shaped like {@code t} with the same memory order when t is a dense permutation
+     * (e.g. a permuted view of a contiguous tensor), else contiguous (PyTorch's preserve_format).
+     */
+    static Tensor outLike(Tensor t) {
+        int[] order = memoryOrder(t);
+        return order == null ? out(t.dtype, t.shape) : outInOrder(t.dtype, t.shape, order);
+    }
+
+    /** A new dense tensor of {@code shape} stored with its dims in {@code order} (outermost first). */
+    static Tensor outInOrder(DType dtype, int[] shape, int[] order) {
+        int r = shape.length;
         long[] st = new long[r];
         long s = 1;
         for (int i = r - 1; i >= 0; i--) {
             st[order[i]] = s;
-            s *= t.shape[order[i]];
+            s *= shape[order[i]];
         }
         Scope scope = Scope.current();
-        return new Tensor(scope.backend(), scope.allocate(t.numel), scope, t.dtype, t.shape.clone(), st, 0);
+        return new Tensor(scope.backend(), scope.allocate(s), scope, dtype, shape.clone(), st, 0);
     }
 
     /** {@code t} itself if dense, else a dense copy (not recorded: callers record {@code t} as the input). */

@@ -17,12 +17,61 @@ final class PointwiseOps {
         Ops.checkFloat(a, name);
         Ops.checkFloat(b, name);
         Ops.sameBackend(a, b, name);
+        if (Arrays.equals(a.shape, b.shape)) {
+            // permuted views (attention heads) are slow for the strided kernel: one blocked copy each is cheaper
+            if (isPermuted(a)) a = Ops.dense(a);
+            if (isPermuted(b)) b = Ops.dense(b);
+        }
         int[] shape = Arrays.equals(a.shape, b.shape) ? a.shape : Shapes.broadcast(a.shape, b.shape, name);
         Tensor out = Ops.out(shape);
         a.backend.binary(op, out.shape, a.strided(), a.shape == shape ? a.strides : Shapes.broadcastStrides(a.shape, a.strides, shape),
                 b.strided(), b.shape == shape || Arrays.equals(b.shape, shape) ? b.strides : Shapes.broadcastStrides(b.shape, b.strides, shape),
                 out.buffer());
         return out;
+    }
+
+    /** A dense permutation that is not row-major (e.g. a transposed or head-permuted view). */
+    private static boolean isPermuted(Tensor t) {
+        return !t.contiguous && Ops.memoryOrder(t) != null;
+    }
+
+    /**
+     * a + b for two gradients of the same shape (not recorded), in the memory order of a dense
+     * operand: the backward pass sums contributions that matmul rules wrote in their input's
+     * layout, and the sum may keep that layout. The other operand is brought into that order by
+     * one copy if it differs, and the kernel runs once over flat memory.
+     */
+    static Tensor addAnyLayout(Tensor a, Tensor b) {
+        int[] order = Ops.memoryOrder(a);
+        if (order == null) order = Ops.memoryOrder(b);
+        if (order == null) return binary(BinaryOp.ADD, a, b, "add");
+        Tensor out = Ops.outInOrder(DType.F32, a.shape, order);
+        a.backend.binary(BinaryOp.ADD, new int[] {Math.toIntExact(out.numel)}, inOrder(a, out, order), new long[] {1},
+                inOrder(b, out, order), new long[] {1}, out.base);
+        return out;
+    }
+
+    /** The elements of {@code x} laid out like {@code like} (dims stored in {@code order}): x's own storage if it already is, else a copy. */
+    private static dev.dat4j.vecops.Buffer inOrder(Tensor x, Tensor like, int[] order) {
+        if (sameLayout(x, like)) return x.base.slice(x.offset, x.numel);
+        int r = order.length;
+        int[] shape = new int[r];
+        long[] strides = new long[r];
+        for (int i = 0; i < r; i++) {
+            shape[i] = x.shape[order[i]];
+            strides[i] = x.strides[order[i]];
+        }
+        Tensor copy = Ops.out(shape);
+        x.backend.copyStrided(shape, x.strided(), strides, copy.buffer());
+        return copy.buffer();
+    }
+
+    /** Whether x is stored exactly like the dense tensor {@code like} (strides of size-1 dims do not matter). */
+    private static boolean sameLayout(Tensor x, Tensor like) {
+        for (int d = 0; d < x.dim(); d++) {
+            if (x.shape[d] != 1 && x.strides[d] != like.strides[d]) return false;
+        }
+        return true;
     }
 
     static Tensor add(Tensor a, Tensor b) {

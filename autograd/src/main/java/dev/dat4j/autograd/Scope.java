@@ -5,6 +5,8 @@ import dev.dat4j.vecops.Buffer;
 import dev.dat4j.vecops.MemoryScope;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 
 /**
  * Where new tensors live: a region of device memory on one {@link Backend}, opened with
@@ -41,6 +43,12 @@ import java.util.ArrayList;
  * created in the model scope keep their gradients across steps while everything else of the step
  * is released. Using a tensor after its scope closed throws {@link IllegalStateException}.
  *
+ * <p><b>Backward temporaries.</b> During {@code backward()} the scope hands out blocks of their own
+ * (from a lower size up) and remembers them, so that the backward pass can give a gradient or
+ * temporary back to the pool as soon as nothing can reach it any more ({@link #release}); the next
+ * rule then reuses that memory while it is still in cache. Forward activations are never released
+ * early: they are not tracked.
+ *
  * <p>Scopes must be closed in reverse order of opening, on the thread that opened them.
  */
 public final class Scope implements AutoCloseable {
@@ -62,6 +70,12 @@ public final class Scope implements AutoCloseable {
     private Buffer current;
     private long used;
     private boolean closed;
+    /** While a backward pass tracks this scope: allocation (base) → its own block. */
+    private IdentityHashMap<Buffer, Buffer> tracked;
+    /** Elements from which an allocation gets a block of its own while tracking. */
+    private long trackedFrom;
+    /** Allocations made while tracking, counting released ones (a clock for {@link #trackedSince}). */
+    private final ArrayList<Buffer> trackedLog = new ArrayList<>();
 
     private Scope(Backend backend, Scope parent, boolean isRoot, ThreadContext ctx) {
         this.backend = backend;
@@ -116,10 +130,15 @@ public final class Scope implements AutoCloseable {
     public Buffer allocate(long n) {
         if (closed) throw new IllegalStateException("tensor scope is closed");
         long need = Math.max(ALIGN, (n + ALIGN - 1) / ALIGN * ALIGN);
-        if (need > CHUNK / 2) {                 // large: a block of its own
+        if (need > CHUNK / 2 || (tracked != null && need >= trackedFrom)) { // large: a block of its own
             Buffer block = take(need);
             chunks.add(block);
-            return block.slice(0, n);
+            Buffer base = block.slice(0, n);
+            if (tracked != null) {
+                tracked.put(base, block);
+                trackedLog.add(base);
+            }
+            return base;
         }
         if (current == null || used + need > current.length()) {
             current = take(CHUNK);
@@ -148,6 +167,62 @@ public final class Scope implements AutoCloseable {
         return root.memory.allocate(size);
     }
 
+    /**
+     * Starts remembering the blocks of allocations of at least {@code fromElements} (see
+     * {@link #release}); they get blocks of their own even below the usual size.
+     */
+    void startTracking(long fromElements) {
+        tracked = new IdentityHashMap<>();
+        trackedFrom = Math.max(ALIGN, fromElements);
+        trackedLog.clear();
+    }
+
+    /** Forgets the tracked blocks (they stay allocated until the scope closes). */
+    void stopTracking() {
+        tracked = null;
+        trackedLog.clear();
+    }
+
+    /** A clock of tracked allocations, for {@link #trackedSince}. */
+    int trackedClock() {
+        return trackedLog.size();
+    }
+
+    /** Storage of tracked allocations made since {@code clock} that are not released yet. */
+    List<Buffer> trackedSince(int clock) {
+        ArrayList<Buffer> out = new ArrayList<>();
+        for (int i = clock; i < trackedLog.size(); i++) {
+            if (tracked.containsKey(trackedLog.get(i))) out.add(trackedLog.get(i));
+        }
+        return out;
+    }
+
+    /** Whether {@code base} (a tensor's storage) is a tracked allocation that may be released. */
+    boolean isTracked(Buffer base) {
+        return tracked != null && tracked.containsKey(base);
+    }
+
+    /** Stops tracking {@code base}: it will live until the scope closes (e.g. a leaf's new {@code .grad}). */
+    void keep(Buffer base) {
+        if (tracked != null) tracked.remove(base);
+    }
+
+    /**
+     * Gives the block of the tracked allocation {@code base} back to the root's pool now. The caller
+     * guarantees that no tensor over it is used again.
+     */
+    void release(Buffer base) {
+        Buffer block = tracked.remove(base);
+        if (block == null) throw new IllegalStateException("release of memory that is not a tracked allocation");
+        for (int i = chunks.size() - 1; i >= 0; i--) {
+            if (chunks.get(i) == block) {
+                chunks.remove(i);
+                break;
+            }
+        }
+        root.free.add(block);
+    }
+
     @Override
     public void close() {
         if (closed) return;
@@ -155,6 +230,7 @@ public final class Scope implements AutoCloseable {
             throw new IllegalStateException("tensor scopes must be closed in reverse order of opening, on the thread that opened them");
         }
         closed = true;
+        tracked = null;
         ctx.scope = parent;
         if (root == this) {
             memory.close();

@@ -27,11 +27,14 @@ final class ProfilingBackend implements Backend {
     }
 
     private final Backend inner;
+    private final boolean shapes;
     private final Map<String, Entry> entries = new TreeMap<>();
-    private boolean enabled = true;
+    private boolean enabled;
 
-    ProfilingBackend(Backend inner) {
+    /** With {@code shapes}, GEMM keys also carry m×n×k and the batch, so each GEMM shape is timed on its own. */
+    ProfilingBackend(Backend inner, boolean shapes) {
         this.inner = inner;
+        this.shapes = shapes;
     }
 
     /** Time and calls per kernel since the last {@link #reset}. */
@@ -43,7 +46,7 @@ final class ProfilingBackend implements Backend {
         entries.clear();
     }
 
-    /** Switches recording on or off (warm-up steps are not recorded). */
+    /** Switches recording on or off (off at first: model building and warm-up steps are not recorded). */
     void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
@@ -115,14 +118,16 @@ final class ProfilingBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int lda, Buffer b,
                      int ldb, float beta, Buffer c, int ldc) {
-        time("gemm " + flags(transA, transB), () -> inner.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
+        String key = "gemm " + flags(transA, transB) + (shapes ? " " + m + "x" + n + "x" + k : "");
+        time(key, () -> inner.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
     }
 
     @Override
     public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int lda,
                             long strideA, Buffer b, int ldb, long strideB, float beta, Buffer c, int ldc, long strideC,
                             int batch) {
-        time("gemmBatched " + flags(transA, transB), () -> inner.gemmBatched(transA, transB, m, n, k, alpha, a, lda,
+        String key = "gemmBatched " + flags(transA, transB) + (shapes ? " " + m + "x" + n + "x" + k + " *" + batch : "");
+        time(key, () -> inner.gemmBatched(transA, transB, m, n, k, alpha, a, lda,
                 strideA, b, ldb, strideB, beta, c, ldc, strideC, batch));
     }
 
@@ -133,7 +138,9 @@ final class ProfilingBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, int[] shape, Buffer a, long[] aStrides, Buffer b, long[] bStrides, Buffer out) {
-        time("binary " + op, () -> inner.binary(op, shape, a, aStrides, b, bStrides, out));
+        String key = "binary " + op + (shapes ? " " + java.util.Arrays.toString(shape) + " a" + java.util.Arrays.toString(aStrides)
+                + " b" + java.util.Arrays.toString(bStrides) : "");
+        time(key, () -> inner.binary(op, shape, a, aStrides, b, bStrides, out));
     }
 
     @Override

@@ -69,14 +69,16 @@ public final class TrainStepCommand implements Runnable {
     @Option(names = "--activation", defaultValue = "swiglu", description = "FFN activation, e.g. swiglu or gelu (default: ${DEFAULT-VALUE}).")
     String activation;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5",
+            description = "Untimed steps first, for the JIT compiler to finish (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--steps", defaultValue = "5", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--profile", description = "Time every kernel call and print the time per kernel per step.")
-    boolean profile;
+    @Option(names = "--profile", arity = "0..1", fallbackValue = "kernels", paramLabel = "kernels|shapes",
+            description = "Time every kernel call and print the time per kernel per step (shapes: GEMMs per shape).")
+    String profile;
 
     @Option(names = "--print-config", description = "Print the model config JSON (stderr) before running.")
     boolean printConfig;
@@ -86,8 +88,11 @@ public final class TrainStepCommand implements Runnable {
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be positive and --warmup non-negative");
         ModelConfig config = ModelConfig.parse(Json.write(configJson()));
         Backend base = global.backend();
-        ProfilingBackend profiler = profile ? new ProfilingBackend(base) : null;
-        Backend backend = profile ? profiler : base;
+        if (profile != null && !profile.equals("kernels") && !profile.equals("shapes")) {
+            throw new IllegalArgumentException("--profile takes kernels or shapes, got '" + profile + "'");
+        }
+        ProfilingBackend profiler = profile != null ? new ProfilingBackend(base, profile.equals("shapes")) : null;
+        Backend backend = profiler != null ? profiler : base;
         if (printConfig) System.err.println(config.toJsonString());
         try (Scope _ = Scope.open(backend)) {
             Module m = Models.create(config, new Generator(global.seed));
@@ -104,7 +109,6 @@ public final class TrainStepCommand implements Runnable {
             System.err.printf(Locale.ROOT, "dat4j %s (%d,%d) d=%d L=%d, %d params, %s, %d threads, batch %d x seq %d%n",
                     model, sa, model.equals("dat") ? ra : 0, dModel, layers, params, base.name(), global.effectiveThreads(),
                     batch, seq);
-            if (profiler != null) profiler.setEnabled(false);
             for (int i = 0; i < warmup; i++) {
                 double loss = step(lm, opt, x, y);
                 System.err.printf(Locale.ROOT, "warm-up %d/%d: loss %.4f%n", i + 1, warmup, loss);
@@ -115,14 +119,17 @@ public final class TrainStepCommand implements Runnable {
             }
             AcceleratorBackend device = base instanceof AcceleratorBackend a ? a : null;
             if (device != null) device.resetPeakMemory(); // like torch.cuda.reset_peak_memory_stats() after warm-up
-            double[] ms = new double[steps];
+            double[] ms = new double[steps], cpuMs = new double[steps];
             double loss = Double.NaN;
             for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = processCpuNanos();
                 loss = step(lm, opt, x, y);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
-                System.err.printf(Locale.ROOT, "step %d/%d: loss %.4f, %.1f ms%n", i + 1, steps, loss, ms[i]);
+                cpuMs[i] = (processCpuNanos() - c0) / 1e6;
+                System.err.printf(Locale.ROOT, "step %d/%d: loss %.4f, %.1f ms (process CPU %.0f ms), native %.0f MB%n", i + 1,
+                        steps, loss, ms[i], cpuMs[i], CpuMemoryScope.liveBytes() / 1048576.0);
             }
+            Arrays.sort(cpuMs);
             double total = Arrays.stream(ms).sum();
             Arrays.sort(ms);
             double median = ms[steps / 2];
@@ -143,6 +150,7 @@ public final class TrainStepCommand implements Runnable {
             out.put("step_ms", round(median));
             out.put("step_ms_min", round(ms[0]));
             out.put("tokens_per_s", round(batch * seq / (median / 1e3)));
+            out.put("cpu_ms", round(cpuMs[steps / 2]));
             out.put("loss", round(loss));
             out.put("peak_rss_mb", peakRssMb());
             out.put("native_mb", round(CpuMemoryScope.liveBytes() / 1048576.0));
@@ -210,6 +218,15 @@ public final class TrainStepCommand implements Runnable {
         c.put("pos_enc_type", "RoPE");
         c.put("bias", false);
         return c;
+    }
+
+    /**
+     * CPU time of the whole process (all threads, JIT and GC included). On a busy machine a step's
+     * CPU time varies much less than its wall time, so it is reported next to it.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** VmHWM (peak resident set) of this process in MiB, or -1 where /proc is not available. */
