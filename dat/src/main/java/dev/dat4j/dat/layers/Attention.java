@@ -61,6 +61,13 @@ public final class Attention extends Module {
             q = rope.apply(q);
             k = rope.apply(k);
         }
+        if (dropout == 0f || !isTraining()) { // one attention primitive over (B, G, rep, L, d) head views
+            int rep = h / g;
+            Tensor qh = q.view(b, lq, g, rep, kd).permute(0, 2, 3, 1, 4);
+            Tensor kh = k.permute(0, 2, 1, 3).unsqueeze(2), vh = v.permute(0, 2, 1, 3).unsqueeze(2);
+            Tensor o = F.scaledDotProductAttention(qh, kh, vh, (float) (1 / Math.sqrt(hd)), causal);
+            return wo.forward(o.permute(0, 3, 1, 2, 4).reshape(b, lq, h * hd));
+        }
         Tensor probs = HeadOps.probabilities(q, k, (float) (1 / Math.sqrt(hd)), causal);
         probs = F.dropout(probs, dropout, isTraining(), gen);
         Tensor out = HeadOps.concatHeads(HeadOps.attend(probs, v, lq));

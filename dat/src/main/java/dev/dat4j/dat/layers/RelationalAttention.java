@@ -104,6 +104,24 @@ public final class RelationalAttention extends Module {
             qa = rope.apply(qa);
             ka = rope.apply(ka);
         }
+        if (activation == Activation.IDENTITY && !relativeSymbols && !wantRelations && (dropout == 0f || !isTraining())) {
+            // one attention primitive; values per head group: [s_j W_s (hd) | relation keys k_j (d_r·rp)]
+            int rep = h / g, kw = nr * rp;
+            Tensor qh = qa.view(b, l, g, rep, kd).permute(0, 2, 3, 1, 4);
+            Tensor kh = ka.permute(0, 2, 1, 3).unsqueeze(2);
+            Tensor sv = wv.forward(symbols).view(b, l, g, hd).permute(0, 2, 1, 3);
+            Tensor kr = wkRel.forward(x).view(b, 1, l, kw).expand(b, g, l, kw);
+            Tensor o = F.scaledDotProductAttention(qh, kh, Tensor.cat(java.util.List.of(sv, kr), 3).unsqueeze(2),
+                    (float) (1 / Math.sqrt(hd)), causal);                             // (B, G, rep, L, hd + kw)
+            Tensor attendedSymbols = o.narrow(4, 0, hd).permute(0, 3, 1, 2, 4).reshape(b, l, h, hd);
+            Tensor qr = wqRel.forward(x).mul((float) (1 / Math.sqrt(rp))).view(b, l, nr, rp);
+            Tensor attendedRel = o.narrow(4, hd, kw).reshape(b, h, l, nr, rp).mul(qr.unsqueeze(1)).sum(-1, false);
+            Tensor projected = attendedRel.permute(1, 0, 2, 3).reshape(h, b * l, nr)
+                    .matmul(relationProjection().transpose(1, 2))
+                    .view(h, b, l, hd).permute(1, 2, 0, 3);
+            Tensor out = attendedSymbols.add(projected).view(b, l, h * hd);
+            return new Result(wo.forward(out), null, null);
+        }
         Tensor alpha = HeadOps.probabilities(qa, ka, (float) (1 / Math.sqrt(hd)), causal);
         alpha = F.dropout(alpha, dropout, isTraining(), gen);
 

@@ -55,6 +55,9 @@ public final class SymbolicAttention extends SymbolRetriever {
         Tensor q = qProj.forward(x).view(b * l, nHeads, dh).transpose(0, 1);
         Tensor keys = templateFeatures.view(ns, nHeads, dh).permute(1, 2, 0);
         Tensor values = symbolLibrary.view(ns, nHeads, dh).transpose(0, 1);
+        if (dropout == 0f) { // one attention primitive: q (H, B·L, dh) against F_h (H, n_s, dh), values S_h
+            return F.scaledDotProductAttention(q, keys.transpose(1, 2), values, scale, false).transpose(0, 1).reshape(b, l, d);
+        }
         Tensor w = q.matmul(keys).softmax(scale, false);
         w = F.dropout(w, dropout, true, gen);
         return w.matmul(values).transpose(0, 1).reshape(b, l, d);
