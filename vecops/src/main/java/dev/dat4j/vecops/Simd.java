@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -52,6 +54,42 @@ final class Simd {
     static double sumLanes(DoubleVector v) {
         for (VectorShuffle<Double> fold : DOUBLE_FOLDS) v = v.add(v.rearrange(fold));
         return v.lane(0);
+    }
+
+    private static final float LOG2E = 1.4426950408889634f;
+    private static final float LN2_HI = 0.693145751953125f;      // ln 2 split in two: k·LN2_HI is exact
+    private static final float LN2_LO = 1.42860682030941723e-6f;
+    private static final float ROUND_MAGIC = 12582912f;          // 1.5·2²³: x + magic rounds x to an integer
+    private static final float EXP_MAX = 88.37626f, EXP_MIN = -87.33654f;
+
+    /**
+     * e^x per lane, from basic arithmetic only (within 2 ulp of {@link Math#exp}). The Vector API's
+     * {@code lanewise(EXP)} gives different bits when interpreted and when JIT-compiled (a Java
+     * fallback vs. an intrinsic library), which made training differ between two identical runs in
+     * one JVM; this version computes the same bits in every mode, and is faster than the intrinsic.
+     * x = k·ln2 + r with |r| ≤ ln2/2, e^r by a degree-7 Taylor polynomial (truncation 5e-9), 2^k by
+     * building the float exponent. Below EXP_MIN (−126·ln2) the result is 0, above EXP_MAX
+     * (127.5·ln2, so 2^k never overflows) +∞ (the true value is within 1.5× of Float.MAX_VALUE there),
+     * NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector kr = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND_MAGIC));
+        FloatVector k = kr.sub(ROUND_MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(S, 1f / 5040), FloatVector.broadcast(S, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        // 2^k: k sits in the low mantissa bits of kr; clamp so the exponent field stays valid.
+        IntVector ki = kr.reinterpretAsInts().sub(0x4B400000).max(-126).min(127);
+        FloatVector scale = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(scale);
+        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
     }
 
     /** The vector of floats s[i .. i+L). */

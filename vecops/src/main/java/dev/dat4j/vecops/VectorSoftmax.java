@@ -51,7 +51,7 @@ final class VectorSoftmax {
         FloatVector vsum = FloatVector.zero(S);
         int j = 0;
         for (; j < end; j += L) {
-            FloatVector e = load(x, base + j).fma(vscale, vshift).lanewise(VectorOperators.EXP);
+            FloatVector e = Simd.exp(load(x, base + j).fma(vscale, vshift));
             store(e, y, base + j);
             vsum = vsum.add(e);
         }
@@ -108,7 +108,7 @@ final class VectorSoftmax {
                 float sum = VectorReduce.sum(dy, base, cols);
                 int j = 0;
                 for (; j < end; j += L) {
-                    FloatVector p = load(y, base + j).lanewise(VectorOperators.EXP);
+                    FloatVector p = Simd.exp(load(y, base + j));
                     store(load(dy, base + j).sub(p.mul(sum)), dx, base + j);
                 }
                 for (; j < cols; j++) set(dx, base + j, get(dy, base + j) - (float) Math.exp(get(y, base + j)) * sum);
@@ -150,7 +150,7 @@ final class VectorSoftmax {
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j < end; j += L) {
-                    FloatVector e = load(logits, base + j).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = Simd.exp(load(logits, base + j).sub(max));
                     store(e, dlogits, base + j);
                     acc = acc.add(e);
                 }
@@ -189,7 +189,7 @@ final class VectorSoftmax {
     private static float expSum(MemorySegment x, long base, int n, float shift) {
         int end = (int) bound(n), j = 0;
         FloatVector acc = FloatVector.zero(S);
-        for (; j < end; j += L) acc = acc.add(load(x, base + j).sub(shift).lanewise(VectorOperators.EXP));
+        for (; j < end; j += L) acc = acc.add(Simd.exp(load(x, base + j).sub(shift)));
         float sum = sumLanes(acc);
         for (; j < n; j++) sum += (float) Math.exp(get(x, base + j) - shift);
         return sum;

@@ -32,6 +32,14 @@ final class VectorUnary {
 
     /** y = f(x); y may alias x. */
     static void forward(UnaryOp op, long n, MemorySegment x, MemorySegment y) {
+        if (op == UnaryOp.LOG || op == UnaryOp.TANH) {
+            // The Vector API's lanewise LOG/TANH give different bits interpreted and JIT-compiled,
+            // which breaks run-to-run reproducibility; neither is on a DAT model's hot path.
+            Parallel.forRange(n, (from, to) -> {
+                for (long i = from; i < to; i++) set(y, i, op.apply(get(x, i)));
+            });
+            return;
+        }
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
             FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
@@ -44,20 +52,19 @@ final class VectorUnary {
                 FloatVector r = switch (op) {
                     case NEG -> v.neg();
                     case ABS -> v.abs();
-                    case EXP -> v.lanewise(VectorOperators.EXP);
-                    case LOG -> v.lanewise(VectorOperators.LOG);
+                    case EXP -> Simd.exp(v);
                     case SQRT -> v.sqrt();
                     case RSQRT -> one.div(v.sqrt());
                     case SQUARE -> v.mul(v);
                     case RECIPROCAL -> one.div(v);
-                    case TANH -> v.lanewise(VectorOperators.TANH);
-                    case SIGMOID -> one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    case LOG, TANH -> throw new IllegalStateException(op + " runs element by element above");
+                    case SIGMOID -> one.div(Simd.exp(v.neg()).add(1f));
                     case RELU -> zero.blend(v, v.compare(VectorOperators.GT, 0f));
                     case GELU_TANH -> { // x·σ(2u): one exp instead of tanh, see the class comment
                         FloatVector u = v.mul(GELU_C).mul(v).mul(v).add(v).mul(SQRT_2_OVER_PI);
-                        yield v.div(u.mul(-2f).lanewise(VectorOperators.EXP).add(1f));
+                        yield v.div(Simd.exp(u.mul(-2f)).add(1f));
                     }
-                    case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    case SILU -> v.div(Simd.exp(v.neg()).add(1f));
                 };
                 r.intoMemorySegment(y, i << 2, ORDER);
             }
@@ -88,12 +95,12 @@ final class VectorUnary {
                     case GELU_TANH -> { // s = σ(2u) = (1 + tanh u)/2, so f' = s + 2x·s(1 − s)·du
                         FloatVector x2 = v.mul(v);
                         FloatVector u = x2.mul(GELU_C).mul(v).add(v).mul(SQRT_2_OVER_PI);
-                        FloatVector s = one.div(u.mul(-2f).lanewise(VectorOperators.EXP).add(1f));
+                        FloatVector s = one.div(Simd.exp(u.mul(-2f)).add(1f));
                         FloatVector du = x2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
                         yield v.mul(2f).mul(s).mul(one.sub(s)).mul(du).add(s);
                     }
                     case SILU -> {
-                        FloatVector s = one.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                        FloatVector s = one.div(Simd.exp(v.neg()).add(1f));
                         yield s.mul(v.mul(one.sub(s)).add(1f));
                     }
                 };
