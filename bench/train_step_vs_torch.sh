@@ -6,7 +6,7 @@
 #   bench/train_step_vs_torch.sh --reference-dir /tmp/abstract_transformer
 #   ... --steps 5 --warmup 5 --threads 2     (defaults; the JIT needs a few warm-up steps)
 #   ... --rounds 2                           alternate the two sides twice per configuration, keep the best median
-#   ... --record                             also append each run's JSON line to bench/results/history.jsonl
+#   ... --record [--note TEXT]               also append each run's JSON line to bench/results/history.jsonl
 #
 # Configurations: the reference configuration of docs/BENCHMARKS.md — d=64, 4 layers, seq 256,
 # batch 16, vocab 4096, SwiGLU (dff=None), RoPE, dropout 0, bias False — as DAT (sa,ra)=(4,4) with
@@ -25,6 +25,7 @@ warmup=5
 threads=2
 rounds=1
 record=0
+note=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reference-dir) ref="$2"; shift ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --record) record=1 ;;
+    --note) note="$2"; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "train_step_vs_torch.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -62,9 +64,9 @@ for i in "${!configs[@]}"; do
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$out" "${#configs[@]}" "$record" "$load_before" "$load_after" <<'EOF'
+python3 - "$out" "${#configs[@]}" "$record" "$load_before" "$load_after" "$note" <<'EOF'
 import json, os, subprocess, sys, datetime
-out, n, record, load_before, load_after = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4], sys.argv[5]
+out, n, record, load_before, load_after, note = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4], sys.argv[5], sys.argv[6]
 def runs(name):
     with open(os.path.join(out, name)) as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -96,6 +98,8 @@ if record:
                 r = {**r, "jdk": jdk}
             line = {"date": datetime.date.today().isoformat(), "commit": commit, "benchmark": "train_step_vs_torch",
                     "machine": machine, "load_before": load_before, "load_after": load_after, **r}
+            if note:
+                line["note"] = note
             f.write(json.dumps(line, separators=(",", ":")) + "\n")
     print(f"appended {len(rows)} lines to bench/results/history.jsonl")
 EOF
