@@ -43,7 +43,7 @@ cp -r apps/target/test-classes/dev "$dist/apps-test-classes/" # classes only: th
 
 # java.logging and java.xml: used by the JUnit console launcher (logging, XML reports).
 "$JAVA_HOME/bin/jlink" \
-  --add-modules java.base,jdk.incubator.vector,java.logging,java.management,java.xml \
+  --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.management,java.xml \
   --add-options="--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$dist/runtime"

@@ -53,10 +53,13 @@ final class AttentionOps {
         int[] batch = Shapes.broadcast(Shapes.broadcast(batchOf(q), batchOf(k), op), batchOf(v), op);
         Tensor qb = full(q, batch), kb = full(k, batch), vb = full(v, batch);   // broadcast dims: stride 0
         Tensor o = Ops.out(shape(batch, lq, dv));
-        List<Block> blocks = blocks(batch, lq, lk, causal);
+        Backend be = q.backend;
+        // Cache-sized blocks help a CPU; a GPU wants few, large launches (small blocks made a
+        // DAT training step on an H200 4x slower), so there the only split is the causal one.
+        long chunk = be instanceof CpuBackend ? chunkFloats : Long.MAX_VALUE;
+        List<Block> blocks = blocks(batch, lq, lk, causal, chunk);
         List<Tensor> probs = new ArrayList<>(blocks.size());                     // P, block by block
         for (Block c : blocks) probs.add(Ops.out(c.shape()));
-        Backend be = q.backend;
         int slots = slots(be, blocks);
         try (Scope _ = Scope.open()) {
             Tensor[] sWork = workspaces(blocks, slots);
@@ -223,15 +226,15 @@ final class AttentionOps {
 
     /**
      * Blocks of query rows (causal: about {@link #causalBlocks} per entry, each seeing only its
-     * keys; not causal: all rows unless one entry's S exceeds {@link #chunkFloats}), grouped over
-     * as many first-dim entries as keep a block's S within {@link #chunkFloats}.
+     * keys; not causal: all rows unless one entry's S exceeds {@code chunk} floats), grouped over
+     * as many first-dim entries as keep a block's S within {@code chunk} floats.
      */
-    private static List<Block> blocks(int[] batch, int lq, int lk, boolean causal) {
+    private static List<Block> blocks(int[] batch, int lq, int lk, boolean causal, long chunk) {
         long inner = batch.length == 0 ? 1 : Ops.prod(batch, 1, batch.length);
         int first = batch.length == 0 ? 1 : batch[0];
         int rows = causal ? Math.max(1, Math.min(lq, (lq + causalBlocks - 1) / causalBlocks)) : lq;
-        rows = (int) Math.max(1, Math.min(rows, chunkFloats / Math.max(1, inner * lk)));
-        int entries = (int) Math.max(1, Math.min(first, chunkFloats / Math.max(1, inner * rows * lk)));
+        rows = (int) Math.max(1, Math.min(rows, chunk / Math.max(1, inner * lk)));
+        int entries = (int) Math.max(1, Math.min(first, chunk / Math.max(1, inner * rows * lk)));
         List<Block> list = new ArrayList<>();
         for (int e = 0; e < first; e += entries) {
             for (int row = 0; row < lq; row += rows) {
