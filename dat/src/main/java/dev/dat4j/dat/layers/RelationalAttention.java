@@ -1,0 +1,165 @@
+package dev.dat4j.dat.layers;
+
+import dev.dat4j.autograd.F;
+import dev.dat4j.autograd.Generator;
+import dev.dat4j.autograd.Tensor;
+import dev.dat4j.autograd.nn.Init;
+import dev.dat4j.autograd.nn.Linear;
+import dev.dat4j.autograd.nn.Module;
+import dev.dat4j.autograd.nn.Parameter;
+import dev.dat4j.dat.config.Activation;
+import dev.dat4j.dat.config.RelationalAttentionConfig;
+
+/**
+ * Relational attention, dat-spec §3:
+ * {@code RA(x)_i = Σ_j α_ij (r(x_i, x_j) W_r + s_j W_s)} per head, then {@code W_o}.
+ *
+ * <p>The relation vector r (d_r relations) is computed once and shared by every head; each head
+ * has its own attention α, its own {@code W_r^h} and its own slice of {@code W_s = wv}. Relations
+ * are computed "attend then project": first {@code Σ_j α_ij r_ij} (d_r numbers per head and
+ * position), then {@code W_r^h}, so no (L, L, d) tensor exists (except the symbols themselves when
+ * they are position-relative).
+ *
+ * <p>Parameters: {@code wq_attn}, {@code wk_attn} (= wq_attn if symmetric_attn), {@code wq_rel},
+ * {@code wk_rel} (= wq_rel if symmetric_rels), {@code wr} ((n_ra, hd, d_r); era 1: {@code wr.weight}
+ * (n_ra·hd, d_r), the same numbers), {@code wv}, {@code wo}.
+ */
+public final class RelationalAttention extends Module {
+    private final RelationalAttentionConfig.Shape shape;
+    private final Activation activation;
+    private final boolean relativeSymbols;
+    private final float dropout;
+    private final Generator gen;
+    private final Linear wqAttn, wkAttn, wqRel, wkRel, wv, wo;
+    private final Tensor wr;
+
+    public RelationalAttention(RelationalAttentionConfig.Shape shape, RelationalAttentionConfig options, double dropout,
+                               Generator gen) {
+        this.shape = shape;
+        this.activation = options.relActivation();
+        this.relativeSymbols = options.useRelativePositionalSymbols();
+        this.dropout = (float) dropout;
+        this.gen = gen;
+        int d = shape.dModel(), h = shape.nHeads(), g = shape.nKvHeads(), kd = shape.keyDim(), hd = shape.headDim();
+        int nr = shape.nRelations(), rp = shape.relProjDim();
+        this.wqAttn = register("wq_attn", new Linear(d, h * kd, false, gen));
+        this.wkAttn = register("wk_attn", options.symmetricAttn() ? wqAttn : new Linear(d, g * kd, options.addBiasKv(), gen));
+        this.wqRel = register("wq_rel", new Linear(d, nr * rp, false, gen));
+        this.wkRel = register("wk_rel", options.symmetricRels() ? wqRel : new Linear(d, nr * rp, false, gen));
+        if (shape.era().isEra1()) {
+            // era 1 stored W_r as a bias-free Linear(d_r -> n_ra*hd): weight (n_ra*hd, d_r), row h*hd+c = W_r[h,c,:]
+            this.wr = register("wr", new Linear(nr, h * hd, false, gen)).weight();
+        } else {
+            this.wr = registerParameter("wr", Parameter.zeros(h, hd, nr));
+            Init.kaimingUniform_(wr, Math.sqrt(5), gen);
+        }
+        this.wv = register("wv", new Linear(d, g * hd, options.addBiasKv(), gen));
+        this.wo = register("wo", new Linear(h * hd, h * hd, options.addBiasOut(), gen));
+    }
+
+    public RelationalAttentionConfig.Shape shape() {
+        return shape;
+    }
+
+    /** The attention query and key projections (shared with the SA heads under {@code share_attn_params}). */
+    Linear[] queryKey() {
+        return new Linear[] {wqAttn, wkAttn};
+    }
+
+    /** W_r as (n_heads, head_dim, n_relations) (a view of either era's storage). */
+    public Tensor relationProjection() {
+        return wr.view(shape.nHeads(), shape.headDim(), shape.nRelations());
+    }
+
+    /**
+     * x (B, L, d); symbols (B, L, d), or (L, L, d) when {@code use_relative_positional_symbols}
+     * (entry (i, j) is the symbol receiver i sees for sender j) → (B, L, n_heads·head_dim).
+     */
+    public Tensor forward(Tensor x, Tensor symbols, Rope rope, boolean causal) {
+        return forwardWithWeights(x, symbols, rope, causal).output();
+    }
+
+    /** The output with the attention weights α (B, G, rep·L, L) and relations (B, d_r, L, L), for analysis and tests. */
+    public record Result(Tensor output, Tensor alpha, Tensor relations) {}
+
+    public Result forwardWithWeights(Tensor x, Tensor symbols, Rope rope, boolean causal) {
+        int b = x.size(0), l = x.size(1);
+        int h = shape.nHeads(), g = shape.nKvHeads(), kd = shape.keyDim(), hd = shape.headDim();
+        int nr = shape.nRelations(), rp = shape.relProjDim();
+        checkSymbols(symbols, b, l);
+
+        // attention weights, one set per head: alpha (B, G, rep*L, L)
+        Tensor qa = wqAttn.forward(x).view(b, l, h, kd);
+        Tensor ka = wkAttn.forward(x).view(b, l, g, kd);
+        if (rope != null) {
+            qa = rope.apply(qa);
+            ka = rope.apply(ka);
+        }
+        Tensor alpha = HeadOps.probabilities(qa, ka, (float) (1 / Math.sqrt(hd)), causal);
+        alpha = F.dropout(alpha, dropout, isTraining(), gen);
+
+        // relations shared by all heads, for every pair (no mask): (B, d_r, L, L)
+        Tensor qr = wqRel.forward(x).view(b, l, nr, rp).permute(0, 2, 1, 3);
+        Tensor kr = wkRel.forward(x).view(b, l, nr, rp).permute(0, 2, 3, 1);
+        Tensor relations = activate(qr.matmul(kr), (float) (1 / Math.sqrt(rp)));
+
+        // Σ_j alpha_ij s_j W_s per head → (B, L, H, hd)
+        Tensor attendedSymbols = relativeSymbols ? attendRelative(alpha, wv.forward(symbols), b, l)
+                : HeadOps.attend(alpha, wv.forward(symbols).view(b, l, g, hd), l);
+
+        // Σ_j alpha_ij r_ij per head: for each (b, i): (H, L_j) @ (L_j, d_r) → (B, L, H, d_r)
+        Tensor alphaRows = alpha.view(b, g, h / g, l, l).permute(0, 3, 1, 2, 4).reshape(b, l, h, l);
+        Tensor relRows = relations.permute(0, 2, 3, 1);                  // (B, L_i, L_j, d_r)
+        Tensor attendedRel = alphaRows.matmul(relRows);                   // (B, L, H, d_r)
+        // project with W_r^h: (H, B·L, d_r) @ (H, d_r, hd) → (H, B·L, hd)
+        Tensor projected = attendedRel.view(b * l, h, nr).transpose(0, 1)
+                .matmul(relationProjection().transpose(1, 2))
+                .transpose(0, 1).reshape(b, l, h, hd);
+
+        Tensor out = attendedSymbols.add(projected).view(b, l, h * hd);
+        out = F.dropout(wo.forward(out), dropout, isTraining(), gen);
+        return new Result(out, alpha, relations);
+    }
+
+    /**
+     * Position-relative symbols: out[b,i,h] = Σ_j α[b,h,i,j] · sv[i,j,g(h)] with sv (L, L, G·hd),
+     * batched over (i, g): (B·rep, L_j) @ (L_j, hd).
+     */
+    private Tensor attendRelative(Tensor alpha, Tensor sv, int b, int l) {
+        int g = shape.nKvHeads(), rep = shape.groupSize(), hd = shape.headDim();
+        Tensor a = alpha.view(b, g, rep, l, l).permute(3, 1, 0, 2, 4).reshape(l * g, b * rep, l);
+        Tensor s = sv.view(l, l, g, hd).permute(0, 2, 1, 3).reshape(l * g, l, hd);
+        return a.matmul(s).view(l, g, b, rep, hd).permute(2, 0, 1, 3, 4).reshape(b, l, g * rep, hd);
+    }
+
+    /** rel_activation of scale·scores; softmax runs over the sender index j, unmasked. */
+    private Tensor activate(Tensor scores, float scale) {
+        return switch (activation) {
+            case SOFTMAX -> scores.softmax(scale, false);
+            case IDENTITY -> scores.mul(scale);
+            case RELU -> scores.mul(scale).relu();
+            case SIGMOID -> scores.mul(scale).sigmoid();
+            case TANH -> scores.mul(scale).tanh();
+            case GELU -> scores.mul(scale).gelu();
+            case SILU -> scores.mul(scale).silu();
+            case SWIGLU -> throw new IllegalStateException("swiglu is not a relation activation");
+        };
+    }
+
+    private void checkSymbols(Tensor symbols, int b, int l) {
+        int d = shape.dModel();
+        boolean ok = relativeSymbols
+                ? symbols.dim() == 3 && symbols.size(0) == l && symbols.size(1) == l && symbols.size(2) == d
+                : symbols.dim() == 3 && symbols.size(0) == b && symbols.size(1) == l && symbols.size(2) == d;
+        if (!ok) {
+            throw new IllegalArgumentException("relational attention: symbols of shape "
+                    + java.util.Arrays.toString(symbols.shape()) + ", expected "
+                    + (relativeSymbols ? "(L, L, d) = (" + l + ", " + l : "(B, L, d) = (" + b + ", " + l) + ", " + d + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RelationalAttention(" + shape + ", rel_activation=" + activation.jsonName + ")";
+    }
+}
