@@ -1,5 +1,6 @@
 package dev.dat4j.apps;
 
+import dev.dat4j.apps.relgames.DemoCommand;
 import dev.dat4j.apps.relgames.RelgamesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         description = {"Dual Attention Transformer engine for Java: train and run DAT models on CPU (Vector API) or GPU (CUDA).",
                 "",
                 "Start with 'dat4j demo'; every subcommand has --help."},
-        subcommands = {InfoCommand.class, BenchCommand.class, RelgamesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, RelgamesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -36,8 +36,14 @@ public final class DataOptions {
             description = "Where generated data files are kept and reused (default: OUT/data).")
     Path cache;
 
+    @Option(names = "--test-size", paramLabel = "N", defaultValue = "" + DataSplit.TEST,
+            description = {"Rows of the in-distribution test draw that are evaluated (default: ${DEFAULT-VALUE},",
+                    "the paper's; fewer only for quick checks)."})
+    int testSize;
+
     /** The data source of {@code task} for a run writing to {@code out}. */
     TaskData.Source source(Task task, Path out) {
-        return new TaskData.Source(task, data, ood, poolSize, oodSize, dataSeed, cache != null ? cache : out.resolve("data"));
+        return new TaskData.Source(task, data, ood, poolSize, oodSize, dataSeed, cache != null ? cache : out.resolve("data"),
+                testSize);
     }
 }

@@ -97,7 +97,7 @@ final class RelgamesCurveCommand implements Runnable {
 
     /**
      * Cells of one directory must be comparable: a resumed or extended grid keeps the task, the
-     * protocol and the pool size of the run that started it (compared as JSON text).
+     * protocol, the pool size and the test size of the run that started it (compared as JSON text).
      */
     private void requireSameExperiment(Map<String, Object> old, Map<String, Object> now) {
         Map<String, Object> was = fingerprint(old), is = fingerprint(now);
@@ -113,7 +113,9 @@ final class RelgamesCurveCommand implements Runnable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", config.get("tasks"));
         m.put("protocol", config.get("protocol"));
-        m.put("pool_size", config.get("data") instanceof Map<?, ?> d ? d.get("pool_size") : null);
+        Map<?, ?> data = config.get("data") instanceof Map<?, ?> d ? d : Map.of();
+        m.put("pool_size", data.get("pool_size"));
+        m.put("test_size", data.get("test_size"));
         return m;
     }
 }

@@ -39,10 +39,15 @@ public final class TaskData {
      *                  ({@code oodSize} 0: no OOD evaluation)
      * @param dataSeed  seed of the generated files
      * @param cacheDir  where generated files are kept
+     * @param testSize  rows of the 10,000-row test draw that are evaluated (the first ones; 10,000 in the paper)
      */
-    public record Source(Task task, Path data, List<Path> ood, int poolSize, int oodSize, long dataSeed, Path cacheDir) {
+    public record Source(Task task, Path data, List<Path> ood, int poolSize, int oodSize, long dataSeed, Path cacheDir,
+                         int testSize) {
         public Source {
             ood = List.copyOf(ood);
+            if (testSize < 1 || testSize > DataSplit.TEST) {
+                throw new IllegalArgumentException("--test-size must be in 1.." + DataSplit.TEST + ", got " + testSize);
+            }
             if (data == null && poolSize < 1) throw new IllegalArgumentException("--pool-size must be positive, got " + poolSize);
             if (ood.isEmpty() && oodSize < 0) throw new IllegalArgumentException("--ood-size must not be negative, got " + oodSize);
         }
@@ -56,10 +61,13 @@ public final class TaskData {
     private final int poolSize;
     private final Map<String, Path> oodFiles;
     private final boolean generated;
+    private final int testSize;
     private Map<String, RelgamesData> ood;
+    private RelgamesData poolData;
 
-    private TaskData(Task task, Path pool, int poolSize, Map<String, Path> oodFiles, boolean generated) {
+    private TaskData(Task task, Path pool, int poolSize, Map<String, Path> oodFiles, boolean generated, int testSize) {
         this.task = task;
+        this.testSize = testSize;
         this.pool = pool;
         this.poolSize = poolSize;
         this.oodFiles = oodFiles;
@@ -96,7 +104,7 @@ public final class TaskData {
         if (s.ood().isEmpty() && s.oodSize() > 0) {
             for (ObjectSet set : List.of(ObjectSet.HEXOS, ObjectSet.STRIPES)) ood.put(set.label(), cached(s, set, s.oodSize(), log));
         }
-        return new TaskData(s.task(), pool, samples(pool), ood, s.data() == null);
+        return new TaskData(s.task(), pool, samples(pool), ood, s.data() == null, s.testSize());
     }
 
     public Task task() {
@@ -112,12 +120,19 @@ public final class TaskData {
         return poolSize;
     }
 
-    /** Draws the split of (train size, seed) and loads its training and test rows. */
+    /**
+     * Draws the split of (train size, seed) and loads its training rows and the evaluated test rows.
+     * A pool that fits easily in memory is loaded whole on first use and kept, so the cells of a grid
+     * do not stream the file again; a larger one is streamed per call, keeping only the rows needed.
+     */
     public Split split(int trainSize, long seed) {
         DataSplit d = DataSplit.sample(poolSize, trainSize, seed);
-        int[] rows = Arrays.copyOf(d.train(), d.train().length + d.test().length);
-        System.arraycopy(d.test(), 0, rows, d.train().length, d.test().length);
-        RelgamesData both = RelgamesData.load(pool, rows, null);
+        int[] rows = Arrays.copyOf(d.train(), d.train().length + testSize);
+        System.arraycopy(d.test(), 0, rows, d.train().length, testSize);
+        if (poolData == null && (long) poolSize * Canvas.IMAGE_BYTES <= Runtime.getRuntime().maxMemory() / 4) {
+            poolData = RelgamesData.load(pool, null);
+        }
+        RelgamesData both = poolData != null ? poolData.select(rows) : RelgamesData.load(pool, rows, null);
         int[] train = range(0, trainSize), test = range(trainSize, rows.length);
         return new Split(both.select(train), both.select(test));
     }
@@ -156,7 +171,7 @@ public final class TaskData {
         oodFiles.forEach((k, v) -> o.put(k, v.toString()));
         m.put("ood", o);
         m.put("validation_size", DataSplit.VALIDATION);
-        m.put("test_size", DataSplit.TEST);
+        m.put("test_size", testSize);
         m.put("split", "train_size + 5000 + 10000 rows drawn from the pool with replacement");
         return m;
     }
