@@ -10,14 +10,14 @@ import java.util.List;
 public final class DataOptions {
 
     @Option(names = "--data", paramLabel = "FILE.npz",
-            description = {"In-distribution pool, e.g. xoccurs_pentos.npz. Each run draws train_size + 5,000 + 10,000",
-                    "rows from it with replacement (train, unused validation, test).",
-                    "Default: a generated pentos pool of --pool-size samples."})
+            description = "In-distribution pool, e.g. xoccurs_pentos.npz. Each run draws train_size + 5,000 + 10,000 "
+                    + "rows from it with replacement (train, unused validation, test). "
+                    + "Default: a generated pentos pool of --pool-size samples.")
     Path data;
 
     @Option(names = "--ood", paramLabel = "FILE.npz", arity = "1..*",
-            description = {"Out-of-distribution files evaluated in full, named by their object set",
-                    "(e.g. xoccurs_hexos.npz -> hexos_acc). Default: generated hexos and stripes."})
+            description = "Out-of-distribution files, evaluated in full and named by their object set "
+                    + "(e.g. xoccurs_hexos.npz gives hexos_acc). Default: generated hexos and stripes.")
     List<Path> ood = new ArrayList<>();
 
     @Option(names = "--pool-size", paramLabel = "N", defaultValue = "" + TaskData.POOL_SIZE,
@@ -37,8 +37,8 @@ public final class DataOptions {
     Path cache;
 
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "" + DataSplit.TEST,
-            description = {"Rows of the in-distribution test draw that are evaluated (default: ${DEFAULT-VALUE},",
-                    "the paper's; fewer only for quick checks)."})
+            description = "Rows of the in-distribution test draw that are evaluated (default: ${DEFAULT-VALUE}, "
+                    + "the paper's; fewer only for quick checks).")
     int testSize;
 
     /** The data source of {@code task} for a run writing to {@code out}. */

@@ -16,17 +16,19 @@ import java.util.Map;
 
 /** {@code dat4j relgames curve}: a learning-curve grid (models × training-set sizes × seeds), resumable. */
 @Command(name = "curve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Learning curves as in the DAT paper: train every model at every training-set size",
-                "with every seed (each cell as 'relgames train' does, 50 epochs by default), then write",
-                "OUT/results.csv (one row per cell) and OUT/report.html (accuracy vs size, mean +- s.e.m.",
-                "over seeds, in-distribution and OOD, and a table). Finished cells are saved in OUT/cells/;",
-                "running the same command again skips them, so an interrupted grid resumes where it",
-                "stopped and a grid can be extended with more sizes, seeds or models.",
+        description = {"Learning curves as in the DAT paper: train every model at every training-set",
+                "size with every seed (each cell as 'relgames train' does, 50 epochs by",
+                "default), then write OUT/results.csv (one row per cell) and OUT/report.html",
+                "(accuracy vs size, mean +- s.e.m. over seeds, in-distribution and OOD, and a",
+                "table). Finished cells are saved in OUT/cells/: the same command run again",
+                "skips them, so an interrupted grid resumes where it stopped, and a grid can be",
+                "extended with more sizes, seeds or models.",
                 "",
                 "Examples:",
-                "  dat4j relgames curve --task xoccurs --sizes 500,1000,2500 --seeds 0,1 --out runs/xoccurs",
-                "  dat4j relgames curve --task match_patt --sizes 5000,15000,25000 --seeds 0,1 \\",
-                "      --models transformer,dat02 --out runs/match_patt",
+                "  dat4j relgames curve --task xoccurs --sizes 500,1000,2500 --seeds 0,1 \\",
+                "      --out runs/xoccurs",
+                "  dat4j relgames curve --task match_patt --sizes 5000,15000,25000 \\",
+                "      --seeds 0,1 --models transformer,dat02 --out runs/match_patt",
                 "  nohup dat4j relgames curve --task same --out runs/same > runs/same.log 2>&1 &",
                 ""})
 final class RelgamesCurveCommand implements Runnable {
@@ -35,17 +37,17 @@ final class RelgamesCurveCommand implements Runnable {
             description = "same, occurs, xoccurs, between, match_patt or 3task_col_patts.")
     String task;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "N,...",
+    @Option(names = "--sizes", split = ",", paramLabel = "N",
             description = "Training-set sizes (default: the paper's, 250..2500 step 250; match_patt 5000..25000 step 2500).")
     List<Integer> sizes;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "S,...", defaultValue = "0,1,2,3,4",
+    @Option(names = "--seeds", split = ",", paramLabel = "S", defaultValue = "0,1,2,3,4",
             description = "Seeds, one trial each (default: ${DEFAULT-VALUE}, the paper's 5 trials).")
     List<Integer> seeds;
 
-    @Option(names = "--models", split = ",", paramLabel = "M,...", defaultValue = "transformer,dat11,dat02",
-            description = {"Models (default: ${DEFAULT-VALUE}): transformer = Transformer (2,0),",
-                    "datAB = DAT with A self-attention and B relational heads, transformerN = N heads."})
+    @Option(names = "--models", split = ",", paramLabel = "M", defaultValue = "transformer,dat11,dat02",
+            description = "Models (default: ${DEFAULT-VALUE}): transformer = Transformer (2,0), "
+                    + "datAB = DAT with A self-attention and B relational heads, transformerN = N heads.")
     List<String> models;
 
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "" + Protocol.PAPER_EPOCHS,
