@@ -181,6 +181,12 @@ case('lm_dat_era1', 'model', 'DualAttnTransformerLM',
           dff=None, dropout_rate=0.1, activation='swiglu', norm_first=True, max_block_size=8, pos_enc_type='RoPE',
           ra_kwargs=dict(n_relations=2, use_relative_positional_symbols=True), bias=False),
      {'tokens': ids(V, B, T), 'targets': targets(V, B, T)})
+case('lm_dat_head_postnorm_rms_shared', 'model', 'DualAttnTransformerLM',
+     dict(model='DualAttnTransformerLM', vocab_size=V, d_model=D, n_layers=2, n_heads_sa=2, n_heads_ra=2,
+          symbol_retrieval='positional_symbols', symbol_retrieval_kwargs=dict(symbol_dim=D, max_length=8),
+          dff=24, dropout_rate=0.1, activation='relu', norm_first=False, norm_type='rmsnorm', max_block_size=8,
+          share_attn_params=True, ra_kwargs=dict(n_relations=2, rel_proj_dim=4, rel_activation='tanh')),
+     {'tokens': ids(V, B, T), 'targets': targets(V, B, T)})
 case('lm_transformer_head', 'model', 'TransformerLM',
      dict(model='TransformerLM', vocab_size=V, d_model=D, n_layers=2, n_heads=4, dff=None, dropout_rate=0.1,
           activation='relu', norm_first=True, max_block_size=8, bias=False),
@@ -233,6 +239,16 @@ case('s2s_transformer', 'model', 'Seq2SeqTransformer',
                               norm_first=False, causal=True),
           in_block_size=LS, out_block_size=LT),
      {'src': ids(SV, B, LS), 'tgt': ids(TV, B, LT), 'targets': targets(TV, B, LT)})
+
+case('s2s_transformer_vector_rope', 'model', 'Seq2SeqTransformer',
+     dict(model='Seq2SeqTransformer', input_spec=dict(type='vector', dim=5),
+          output_spec=dict(type='token', vocab_size=TV), d_model=D, out_dim=TV, n_layers_enc=1, n_layers_dec=2,
+          encoder_kwargs=dict(n_heads=2, dff=32, activation='gelu', dropout_rate=0.0, norm_first=True,
+                              attn_kwargs=dict(n_kv_heads=1)),
+          decoder_kwargs=dict(n_heads=2, n_heads_cross=4, dff=32, activation='gelu', dropout_rate=0.0,
+                              norm_first=True, causal=True),
+          in_block_size=LS, out_block_size=LT, pos_enc_type='RoPE'),
+     {'src': fl(B, LS, 5), 'tgt': ids(TV, B, LT), 'targets': targets(TV, B, LT)})
 
 NC = 3
 case('vit_dat_cls', 'model', 'VisionDualAttnTransformer',

@@ -32,11 +32,11 @@ public record VisionGeometry(int channels, int width, int height, int patchWidth
         return patchWidth * patchHeight * channels;
     }
 
-    int[] imageShapeJson() {
-        return new int[] {channels, width, height};
+    java.util.List<Integer> imageShapeJson() {
+        return java.util.List.of(channels, width, height);
     }
 
-    int[] patchSizeJson() {
-        return new int[] {patchWidth, patchHeight};
+    java.util.List<Integer> patchSizeJson() {
+        return java.util.List.of(patchWidth, patchHeight);
     }
 }

@@ -18,7 +18,9 @@ import dev.dat4j.dat.config.RelationalAttentionConfig;
  * has its own attention α, its own {@code W_r^h} and its own slice of {@code W_s = wv}. Relations
  * are computed "attend then project": first {@code Σ_j α_ij r_ij} (d_r numbers per head and
  * position), then {@code W_r^h}, so no (L, L, d) tensor exists (except the symbols themselves when
- * they are position-relative).
+ * they are position-relative). With the default identity activation the sum is reassociated once
+ * more, {@code Σ_j α_ij <q_i, k_j> = <q_i, Σ_j α_ij k_j>}, so not even the (L, L, d_r) relation
+ * tensor is formed; other activations need the relations explicitly.
  *
  * <p>Parameters: {@code wq_attn}, {@code wk_attn} (= wq_attn if symmetric_attn), {@code wq_rel},
  * {@code wk_rel} (= wq_rel if symmetric_rels), {@code wr} ((n_ra, hd, d_r); era 1: {@code wr.weight}
@@ -76,13 +78,20 @@ public final class RelationalAttention extends Module {
      * (entry (i, j) is the symbol receiver i sees for sender j) → (B, L, n_heads·head_dim).
      */
     public Tensor forward(Tensor x, Tensor symbols, Rope rope, boolean causal) {
-        return forwardWithWeights(x, symbols, rope, causal).output();
+        return run(x, symbols, rope, causal, false).output();
     }
 
-    /** The output with the attention weights α (B, G, rep·L, L) and relations (B, d_r, L, L), for analysis and tests. */
+    /**
+     * The output with the attention weights α (B, G, rep·L, L) (= (B, H, L, L) viewed) and the
+     * relations (B, d_r, L, L), for analysis and tests.
+     */
     public record Result(Tensor output, Tensor alpha, Tensor relations) {}
 
     public Result forwardWithWeights(Tensor x, Tensor symbols, Rope rope, boolean causal) {
+        return run(x, symbols, rope, causal, true);
+    }
+
+    private Result run(Tensor x, Tensor symbols, Rope rope, boolean causal, boolean wantRelations) {
         int b = x.size(0), l = x.size(1);
         int h = shape.nHeads(), g = shape.nKvHeads(), kd = shape.keyDim(), hd = shape.headDim();
         int nr = shape.nRelations(), rp = shape.relProjDim();
@@ -98,27 +107,42 @@ public final class RelationalAttention extends Module {
         Tensor alpha = HeadOps.probabilities(qa, ka, (float) (1 / Math.sqrt(hd)), causal);
         alpha = F.dropout(alpha, dropout, isTraining(), gen);
 
-        // relations shared by all heads, for every pair (no mask): (B, d_r, L, L)
-        Tensor qr = wqRel.forward(x).view(b, l, nr, rp).permute(0, 2, 1, 3);
-        Tensor kr = wkRel.forward(x).view(b, l, nr, rp).permute(0, 2, 3, 1);
-        Tensor relations = activate(qr.matmul(kr), (float) (1 / Math.sqrt(rp)));
-
         // Σ_j alpha_ij s_j W_s per head → (B, L, H, hd)
         Tensor attendedSymbols = relativeSymbols ? attendRelative(alpha, wv.forward(symbols), b, l)
                 : HeadOps.attend(alpha, wv.forward(symbols).view(b, l, g, hd), l);
 
-        // Σ_j alpha_ij r_ij per head: for each (b, i): (H, L_j) @ (L_j, d_r) → (B, L, H, d_r)
-        Tensor alphaRows = alpha.view(b, g, h / g, l, l).permute(0, 3, 1, 2, 4).reshape(b, l, h, l);
-        Tensor relRows = relations.permute(0, 2, 3, 1);                  // (B, L_i, L_j, d_r)
-        Tensor attendedRel = alphaRows.matmul(relRows);                   // (B, L, H, d_r)
-        // project with W_r^h: (H, B·L, d_r) @ (H, d_r, hd) → (H, B·L, hd)
-        Tensor projected = attendedRel.view(b * l, h, nr).transpose(0, 1)
+        // Σ_j alpha_ij r_ij per head, (B, H, L, d_r); relations r_ij are shared by all heads
+        Tensor qr = wqRel.forward(x).mul((float) (1 / Math.sqrt(rp))).view(b, l, nr, rp); // scale folded in
+        Tensor kr = wkRel.forward(x);                                                  // (B, L, d_r·rp)
+        Tensor relations = null;
+        Tensor attendedRel;
+        if (activation == Activation.IDENTITY) {
+            // Σ_j α_ij <q_i, k_j> = <q_i, Σ_j α_ij k_j>: attend to the relation keys, then one dot product
+            // per relation. Same sums, no (B, d_r, L, L) tensor, and the big product is one GEMM per batch.
+            Tensor keys = alpha.view(b, h * l, l).matmul(kr).view(b, h, l, nr, rp);
+            attendedRel = keys.mul(qr.unsqueeze(1)).sum(-1, false);
+            if (wantRelations) relations = relations(qr, kr, b, l);
+        } else {
+            relations = relations(qr, kr, b, l);
+            // for each (b, i): alpha (H, L_j) @ r (L_j, d_r)
+            Tensor alphaRows = alpha.view(b, g, h / g, l, l).permute(0, 3, 1, 2, 4).reshape(b, l, h, l);
+            attendedRel = alphaRows.matmul(relations.permute(0, 2, 3, 1)).permute(0, 2, 1, 3);
+        }
+        // project with W_r^h: (H, B·L, d_r) @ (H, d_r, hd) → (H, B·L, hd) → (B, L, H, hd)
+        Tensor projected = attendedRel.permute(1, 0, 2, 3).reshape(h, b * l, nr)
                 .matmul(relationProjection().transpose(1, 2))
-                .transpose(0, 1).reshape(b, l, h, hd);
+                .view(h, b, l, hd).permute(1, 2, 0, 3);
 
         Tensor out = attendedSymbols.add(projected).view(b, l, h * hd);
         out = F.dropout(wo.forward(out), dropout, isTraining(), gen);
         return new Result(out, alpha, relations);
+    }
+
+    /** act(q_i · k_j) for every pair, (B, d_r, L, L); q already carries the 1/√rp scale. */
+    private Tensor relations(Tensor qr, Tensor kr, int b, int l) {
+        int nr = shape.nRelations(), rp = shape.relProjDim();
+        Tensor scores = qr.permute(0, 2, 1, 3).matmul(kr.view(b, l, nr, rp).permute(0, 2, 3, 1));
+        return activate(scores);
     }
 
     /**
@@ -132,16 +156,16 @@ public final class RelationalAttention extends Module {
         return a.matmul(s).view(l, g, b, rep, hd).permute(2, 0, 1, 3, 4).reshape(b, l, g * rep, hd);
     }
 
-    /** rel_activation of scale·scores; softmax runs over the sender index j, unmasked. */
-    private Tensor activate(Tensor scores, float scale) {
+    /** rel_activation of the (scaled) scores; softmax runs over the sender index j, unmasked. */
+    private Tensor activate(Tensor scores) {
         return switch (activation) {
-            case SOFTMAX -> scores.softmax(scale, false);
-            case IDENTITY -> scores.mul(scale);
-            case RELU -> scores.mul(scale).relu();
-            case SIGMOID -> scores.mul(scale).sigmoid();
-            case TANH -> scores.mul(scale).tanh();
-            case GELU -> scores.mul(scale).gelu();
-            case SILU -> scores.mul(scale).silu();
+            case SOFTMAX -> scores.softmax(-1);
+            case IDENTITY -> scores;
+            case RELU -> scores.relu();
+            case SIGMOID -> scores.sigmoid();
+            case TANH -> scores.tanh();
+            case GELU -> scores.gelu();
+            case SILU -> scores.silu();
             case SWIGLU -> throw new IllegalStateException("swiglu is not a relation activation");
         };
     }

@@ -52,13 +52,13 @@ public final class Generation {
         for (int i = 0; i < b; i++) seqs[i] = Arrays.copyOf(prompts[i], t0 + o.maxNewTokens());
         boolean wasTraining = lm.isTrainingMode();
         lm.evalMode();
-        try (var ng = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             for (int step = 0; step < o.maxNewTokens(); step++) {
                 int len = t0 + step, ctx = Math.min(len, lm.maxBlockSize());
                 int[] window = new int[b * ctx];
                 for (int i = 0; i < b; i++) System.arraycopy(seqs[i], len - ctx, window, i * ctx, ctx);
                 float[] logits;
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     logits = lm.forward(Tensor.ofInts(window, b, ctx), true).toFloatArray(); // (B, 1, V)
                 }
                 int v = lm.vocabSize();

@@ -42,7 +42,7 @@ class ModelGoldenTest {
 
     static void run(Map<String, Object> c) {
         String name = (String) c.get("name");
-        try (Scope scope = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Map<String, Tensor> t = Golden.tensors(name + ".safetensors");
             Module model = Models.create(ModelConfig.parse(Json.write(c.get("kwargs"))), new Generator(1));
             assertEquals(((Number) c.get("n_params")).longValue(), model.numParameters(), name + ": parameter count");

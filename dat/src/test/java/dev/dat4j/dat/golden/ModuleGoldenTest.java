@@ -55,7 +55,7 @@ class ModuleGoldenTest {
 
     static void run(Map<String, Object> c) {
         String name = (String) c.get("name");
-        try (Scope scope = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             Map<String, Tensor> t = Golden.tensors(name + ".safetensors");
             Built built = build((String) c.get("cls"), Golden.map(c.get("kwargs")), Golden.map(c.get("call")), t);
             Golden.loadParams(built.module, t, name);

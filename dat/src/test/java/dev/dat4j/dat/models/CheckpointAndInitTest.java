@@ -5,6 +5,7 @@ import dev.dat4j.autograd.Scope;
 import dev.dat4j.autograd.Tensor;
 import dev.dat4j.autograd.io.DType;
 import dev.dat4j.autograd.io.SafetensorsFile;
+import dev.dat4j.autograd.io.SafetensorsWriter;
 import dev.dat4j.autograd.nn.Module;
 import dev.dat4j.autograd.nn.Parameter;
 import dev.dat4j.dat.config.DualAttnTransformerLMConfig;
@@ -35,7 +36,7 @@ class CheckpointAndInitTest {
     /** A PyTorch model exported by tools/reference/export_state_dict.py (tied output, shared retriever) loads by name. */
     @Test
     void loadsACheckpointExportedFromPyTorch() throws Exception {
-        try (Scope s = Scope.open(Backends.cpu()); Arena arena = Arena.ofConfined()) {
+        try (Scope _ = Scope.open(Backends.cpu()); Arena arena = Arena.ofConfined()) {
             Module model = Checkpoints.loadModel(golden("export_lm_dat_head.safetensors"), new Generator(5));
             SafetensorsFile fixture = SafetensorsFile.open(golden("lm_dat_head.safetensors"), arena);
             int n = 0;
@@ -53,7 +54,7 @@ class CheckpointAndInitTest {
 
     @Test
     void savesAndReloadsWithAliasesAndRejectsMismatches(@TempDir Path dir) throws Exception {
-        try (Scope s = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             var config = ModelConfig.parse(ModelBehaviourTest.DAT_LM.formatted("symbolic_attention",
                     "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}", ", \"ra_kwargs\": {\"symmetric_rels\": true}"),
                     DualAttnTransformerLMConfig.class);
@@ -78,10 +79,29 @@ class CheckpointAndInitTest {
         }
     }
 
+    /** Era-1 reference state dicts list the untied output layer under the embedder ("token_embedder.weights"). */
+    @Test
+    void loadsEra1OutputLayerNames(@TempDir Path dir) throws Exception {
+        try (Scope _ = Scope.open(Backends.cpu())) {
+            var config = ModelConfig.parse(ModelBehaviourTest.DAT_LM.formatted("positional_symbols",
+                    "{\"symbol_dim\": 16, \"max_length\": 12}", ", \"code_era\": 1"), DualAttnTransformerLMConfig.class);
+            var a = new DualAttnTransformerLM(config, new Generator(1));
+            Map<String, SafetensorsWriter.Source> tensors = new java.util.LinkedHashMap<>();
+            a.namedParameters().forEach((k, p) -> tensors.put(k.replace("layers.final_out.", "layers.token_embedder.weights."),
+                    SafetensorsWriter.Source.of(DType.F32, p.shape(), p.toFloatArray())));
+            assertTrue(tensors.containsKey("layers.token_embedder.weights.bias"));
+            Path file = dir.resolve("era1.safetensors");
+            SafetensorsWriter.write(file, tensors, Map.of());
+            var b = new DualAttnTransformerLM(config, new Generator(2));
+            Checkpoints.load(b, file);
+            a.namedParameters().forEach((k, p) -> assertArrayEquals(p.toFloatArray(), b.namedParameters().get(k).toFloatArray(), k));
+        }
+    }
+
     /** Era 2 LM: GPT-2 init; era 1: PyTorch defaults (dat-spec §7.1, §7.5). */
     @Test
     void initialisationFollowsTheEra() {
-        try (Scope s = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             String big = ModelBehaviourTest.DAT_LM.replace("\"d_model\": 16", "\"d_model\": 64").replace("\"dff\": 32", "\"dff\": 256");
             var head = new DualAttnTransformerLM(ModelConfig.parse(big.formatted("symbolic_attention",
                     "{\"d_model\": 64, \"n_heads\": 2, \"n_symbols\": 50}", ""), DualAttnTransformerLMConfig.class), new Generator(7));

@@ -24,7 +24,7 @@ class GenerationTest {
 
     @Test
     void greedyIsTheArgmaxOfTheFullForwardAndStreamsEveryToken() {
-        try (Scope s = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             var lm = model();
             lm.train();
             int[] prompt = {1, 2, 3};
@@ -37,7 +37,7 @@ class GenerationTest {
             assertEquals(15, streamed.size());
             // reference loop: crop to max_block_size (12), full forward, argmax of the last position
             lm.eval();
-            try (var ng = GradMode.noGrad()) {
+            try (var _ = GradMode.noGrad()) {
                 int[] seq = prompt.clone();
                 for (int step = 0; step < 15; step++) {
                     int ctx = Math.min(seq.length, 12);
@@ -64,7 +64,7 @@ class GenerationTest {
         assertEquals(p1, counts[1] / 4000.0, 0.03);
         for (int i = 0; i < 50; i++) assertEquals(1, Generation.pick(logits, new Generation.Options(1, 1e-4, null), gen));
         assertEquals(1, Generation.pick(logits, new Generation.Options(1, 5.0, 1), gen), "top-1 = greedy");
-        try (Scope s = Scope.open(Backends.cpu())) {
+        try (Scope _ = Scope.open(Backends.cpu())) {
             var lm = model();
             int[][] a = Generation.generate(lm, new int[][] {{4, 5}, {6, 7}}, new Generation.Options(6, 0.8, 4), new Generator(9), null);
             int[][] b = Generation.generate(lm, new int[][] {{4, 5}, {6, 7}}, new Generation.Options(6, 0.8, 4), new Generator(9), null);

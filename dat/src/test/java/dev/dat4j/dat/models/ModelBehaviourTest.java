@@ -40,7 +40,7 @@ class ModelBehaviourTest {
      */
     @Test
     void changingFutureTokensNeverChangesPastLogits() {
-        try (Scope s = Scope.open(Backends.cpu()); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(Backends.cpu()); var _ = GradMode.noGrad()) {
             LanguageModel[] models = {
                     datLm("symbolic_attention", "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}", ", \"pos_enc_type\": \"RoPE\"", 1),
                     datLm("position_relative", "{\"symbol_dim\": 16, \"max_rel_pos\": 4}",
@@ -66,7 +66,7 @@ class ModelBehaviourTest {
 
     @Test
     void relativeSymbolsIndexSenderMinusReceiverClipped() {
-        try (Scope s = Scope.open(Backends.cpu()); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(Backends.cpu()); var _ = GradMode.noGrad()) {
             var c = ModelConfig.parse(DAT_LM.formatted("position_relative", "{\"symbol_dim\": 16, \"max_rel_pos\": 2}",
                     ", \"ra_kwargs\": {\"use_relative_positional_symbols\": true}"), DualAttnTransformerLMConfig.class);
             var lm = new DualAttnTransformerLM(c, new Generator(0));
@@ -91,7 +91,7 @@ class ModelBehaviourTest {
 
     @Test
     void datWithOnlySelfAttentionHeadsIsTheBaselineTransformer() {
-        try (Scope s = Scope.open(Backends.cpu()); var ng = GradMode.noGrad()) {
+        try (Scope _ = Scope.open(Backends.cpu()); var _ = GradMode.noGrad()) {
             String common = "\"vocab_size\": 23, \"d_model\": 16, \"n_layers\": 2, \"dff\": 32, \"dropout_rate\": 0.1,"
                     + " \"activation\": \"swiglu\", \"norm_first\": true, \"max_block_size\": 12, \"pos_enc_type\": \"RoPE\"";
             var dat = new DualAttnTransformerLM(ModelConfig.parse("{\"model\": \"DualAttnTransformerLM\", " + common

@@ -38,7 +38,7 @@ class ParameterCountTest {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 assertEquals(expected, ((Number) entry.get("count")).longValue(), name + ": PyTorch reference count");
                 ModelConfig config = ModelConfig.parse(Json.write(entry.get("config")));
-                try (Scope s = Scope.open(Backends.cpu())) {
+                try (Scope _ = Scope.open(Backends.cpu())) {
                     assertEquals(expected, Models.create(config, new Generator(0)).numParameters(), name);
                 }
             }));
