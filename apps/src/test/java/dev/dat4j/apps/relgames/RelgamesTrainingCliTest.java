@@ -144,6 +144,9 @@ class RelgamesTrainingCliTest {
                 tmp.resolve("d").toString());
         assertEquals(2, model.code());
         assertTrue(model.err().contains("unknown model 'lstm'"), model.err());
-        for (CliRun r : List.of(task, heads, data, model)) assertFalse(r.err().contains("\tat "), "no stack trace");
+        CliRun demo = CliRun.of("demo", "--epochs", "0", "--out", tmp.resolve("e").toString());
+        assertEquals(2, demo.code());
+        assertTrue(demo.err().contains("--epochs must be positive"), demo.err());
+        for (CliRun r : List.of(task, heads, data, model, demo)) assertFalse(r.err().contains("\tat "), "no stack trace");
     }
 }
