@@ -1,6 +1,7 @@
 package dev.dat4j.apps;
 
 import dev.dat4j.apps.lm.LmCommand;
+import dev.dat4j.apps.relgames.DemoCommand;
 import dev.dat4j.apps.relgames.RelgamesCommand;
 import dev.dat4j.apps.vision.VisionCommand;
 import picocli.CommandLine;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Command;
         description = {"Dual Attention Transformer engine for Java: train and run DAT models on CPU (Vector API) or GPU (CUDA).",
                 "",
                 "Start with 'dat4j demo'; every subcommand has --help."},
-        subcommands = {InfoCommand.class, BenchCommand.class, LmCommand.class, VisionCommand.class, RelgamesCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, RelgamesCommand.class, LmCommand.class, VisionCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

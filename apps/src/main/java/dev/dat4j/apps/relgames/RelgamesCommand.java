@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "relgames", mixinStandardHelpOptions = true,
         description = {"Relational Games: 36x36 images of 3x3 object grids, binary relational questions.",
                 "Train on pentominoes, test out of distribution on hexominoes and stripes."},
-        subcommands = {RelgamesGenerateCommand.class, RelgamesCheckCommand.class, RelgamesReportCommand.class})
+        subcommands = {RelgamesTrainCommand.class, RelgamesCurveCommand.class, RelgamesGenerateCommand.class, RelgamesCheckCommand.class, RelgamesReportCommand.class})
 public final class RelgamesCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -115,7 +115,7 @@ public final class ProgressLine {
     }
 
     /** Seconds as h:mm:ss or m:ss. */
-    static String clock(double seconds) {
+    public static String clock(double seconds) {
         long s = Math.round(seconds);
         long h = s / 3600, m = s / 60 % 60, sec = s % 60;
         return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec) : String.format(Locale.ROOT, "%d:%02d", m, sec);
