@@ -30,7 +30,7 @@ import java.util.List;
  * {@code layers.blocks.<l>.*}, {@code layers.norm.*}, {@code layers.final_out.*},
  * {@code layers.positional_embedder.weight}.
  */
-public final class DualAttnTransformerLM extends Module implements LanguageModel {
+public final class DualAttnTransformerLM extends LanguageModelModule {
     private final DualAttnTransformerLMConfig config;
     private final Embedding tokenEmbedder, positionalEmbedder;
     private final List<SymbolRetriever> retrievers = new ArrayList<>();
@@ -95,20 +95,5 @@ public final class DualAttnTransformerLM extends Module implements LanguageModel
     @Override
     public int vocabSize() {
         return config.vocabSize();
-    }
-
-    @Override
-    public void evalMode() {
-        eval();
-    }
-
-    @Override
-    public boolean isTrainingMode() {
-        return isTraining();
-    }
-
-    @Override
-    public void trainMode(boolean training) {
-        train(training);
     }
 }

@@ -18,7 +18,7 @@ import dev.dat4j.dat.layers.TiedLinear;
  * The baseline causal Transformer LM, dat-spec §7.1: the {@link DualAttnTransformerLM} skeleton
  * with causal {@link EncoderBlock}s ({@code bias} honoured) and no symbol retriever.
  */
-public final class TransformerLM extends Module implements LanguageModel {
+public final class TransformerLM extends LanguageModelModule {
     private final TransformerLMConfig config;
     private final Embedding tokenEmbedder, positionalEmbedder;
     private final ModuleList<EncoderBlock> blocks;
@@ -64,20 +64,5 @@ public final class TransformerLM extends Module implements LanguageModel {
     @Override
     public int vocabSize() {
         return config.vocabSize();
-    }
-
-    @Override
-    public void evalMode() {
-        eval();
-    }
-
-    @Override
-    public boolean isTrainingMode() {
-        return isTraining();
-    }
-
-    @Override
-    public void trainMode(boolean training) {
-        train(training);
     }
 }
