@@ -12,8 +12,17 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Loads and stores of {@link VectorBackend#SPECIES} vectors at element (not byte) offsets of
- * float buffers. Tiny static methods: C2 always inlines them, so no vector is ever boxed.
+ * Constants and helpers shared by the Vector API kernels: the species, lane reductions, a
+ * reproducible exp, scalar element access.
+ *
+ * <p>Kernels load and store vectors with {@code FloatVector.fromMemorySegment(S, seg, i << 2,
+ * ORDER)} and {@code v.intoMemorySegment(seg, i << 2, ORDER)} written out, never through a helper
+ * of ours. C2 stops inlining ordinary methods once a compilation is big (NodeCountInliningCutoff,
+ * about 18,000 nodes; a Vector API loop with an exp gets there), and a vector handed to a method
+ * that was not inlined is boxed: 5 bytes of garbage per float and several times slower. Vector API
+ * methods are {@code @ForceInline} and exempt. The helpers below that take vectors ({@link #exp},
+ * {@link #sumLanes}) sit early in a kernel's body, before the budget runs out, or once per row.
+ * {@code bench/.../AllocationAudit} checks every kernel for boxing.
  */
 final class Simd {
     static final VectorSpecies<Float> S = VectorBackend.SPECIES;
@@ -90,16 +99,6 @@ final class Simd {
         FloatVector e = p.mul(scale);
         e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
         return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
-    }
-
-    /** The vector of floats s[i .. i+L). */
-    static FloatVector load(MemorySegment s, long i) {
-        return FloatVector.fromMemorySegment(S, s, i << 2, ORDER);
-    }
-
-    /** s[i .. i+L) = v. */
-    static void store(FloatVector v, MemorySegment s, long i) {
-        v.intoMemorySegment(s, i << 2, ORDER);
     }
 
     /** Largest multiple of L not above n: the end of the vector loop, the start of the scalar tail. */

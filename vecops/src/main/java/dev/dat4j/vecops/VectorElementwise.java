@@ -10,9 +10,7 @@ import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 
 /**
  * Vector API kernels for broadcasting binary ops and the simple elementwise ops (fill, affine,
@@ -97,7 +95,7 @@ final class VectorElementwise {
     static void fillRange(MemorySegment x, long from, long to, float value) {
         FloatVector v = FloatVector.broadcast(S, value);
         long i = from, end = from + bound(to - from);
-        for (; i < end; i += L) store(v, x, i);
+        for (; i < end; i += L) v.intoMemorySegment(x, i << 2, ORDER);
         for (; i < to; i++) set(x, i, value);
     }
 
@@ -105,7 +103,7 @@ final class VectorElementwise {
     static void affine(long n, MemorySegment x, float alpha, float beta, MemorySegment y) {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
-            for (; i < end; i += L) store(load(x, i).mul(alpha).add(beta), y, i);
+            for (; i < end; i += L) FloatVector.fromMemorySegment(S, x, i << 2, ORDER).mul(alpha).add(beta).intoMemorySegment(y, i << 2, ORDER);
             for (; i < to; i++) set(y, i, alpha * get(x, i) + beta);
         });
     }
@@ -114,7 +112,7 @@ final class VectorElementwise {
     static void axpy(long n, float alpha, MemorySegment x, MemorySegment y) {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
-            for (; i < end; i += L) store(load(y, i).add(load(x, i).mul(alpha)), y, i);
+            for (; i < end; i += L) FloatVector.fromMemorySegment(S, y, i << 2, ORDER).add(FloatVector.fromMemorySegment(S, x, i << 2, ORDER).mul(alpha)).intoMemorySegment(y, i << 2, ORDER);
             for (; i < to; i++) set(y, i, get(y, i) + alpha * get(x, i));
         });
     }
@@ -124,7 +122,7 @@ final class VectorElementwise {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
             for (; i < end; i += L) {
-                store(load(b, i).blend(load(a, i), load(cond, i).compare(VectorOperators.NE, 0f)), out, i);
+                FloatVector.fromMemorySegment(S, b, i << 2, ORDER).blend(FloatVector.fromMemorySegment(S, a, i << 2, ORDER), FloatVector.fromMemorySegment(S, cond, i << 2, ORDER).compare(VectorOperators.NE, 0f)).intoMemorySegment(out, i << 2, ORDER);
             }
             for (; i < to; i++) set(out, i, get(cond, i) != 0f ? get(a, i) : get(b, i));
         });
@@ -141,23 +139,23 @@ final class VectorElementwise {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
             if (p == 1f) {
-                for (; i < end; i += L) store(load(x, i), y, i);
+                for (; i < end; i += L) FloatVector.fromMemorySegment(S, x, i << 2, ORDER).intoMemorySegment(y, i << 2, ORDER);
             } else if (p == 2f) {
                 for (; i < end; i += L) {
-                    FloatVector v = load(x, i);
-                    store(v.mul(v), y, i);
+                    FloatVector v = FloatVector.fromMemorySegment(S, x, i << 2, ORDER);
+                    v.mul(v).intoMemorySegment(y, i << 2, ORDER);
                 }
             } else if (p == 3f) {
                 for (; i < end; i += L) {
-                    FloatVector v = load(x, i);
-                    store(v.mul(v).mul(v), y, i);
+                    FloatVector v = FloatVector.fromMemorySegment(S, x, i << 2, ORDER);
+                    v.mul(v).mul(v).intoMemorySegment(y, i << 2, ORDER);
                 }
             } else if (p == 0.5f) {
-                for (; i < end; i += L) store(load(x, i).sqrt(), y, i);
+                for (; i < end; i += L) FloatVector.fromMemorySegment(S, x, i << 2, ORDER).sqrt().intoMemorySegment(y, i << 2, ORDER);
             } else if (p == -0.5f) {
-                for (; i < end; i += L) store(FloatVector.broadcast(S, 1f).div(load(x, i).sqrt()), y, i);
+                for (; i < end; i += L) FloatVector.broadcast(S, 1f).div(FloatVector.fromMemorySegment(S, x, i << 2, ORDER).sqrt()).intoMemorySegment(y, i << 2, ORDER);
             } else if (p == -1f) {
-                for (; i < end; i += L) store(FloatVector.broadcast(S, 1f).div(load(x, i)), y, i);
+                for (; i < end; i += L) FloatVector.broadcast(S, 1f).div(FloatVector.fromMemorySegment(S, x, i << 2, ORDER)).intoMemorySegment(y, i << 2, ORDER);
             }
             for (; i < to; i++) set(y, i, (float) Math.pow(get(x, i), p));
         });

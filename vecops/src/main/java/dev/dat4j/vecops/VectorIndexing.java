@@ -11,9 +11,7 @@ import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
 import static dev.dat4j.vecops.Simd.getInt;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 
 /**
  * Data movement: strided copies (permutes, transposes, broadcasts), embedding lookup and
@@ -146,7 +144,7 @@ final class VectorIndexing {
     /** dst[do..do+n) += src[so..so+n). */
     private static void addRow(MemorySegment src, long so, MemorySegment dst, long dOff, int n) {
         int j = 0;
-        for (int end = (int) bound(n); j < end; j += L) store(load(dst, dOff + j).add(load(src, so + j)), dst, dOff + j);
+        for (int end = (int) bound(n); j < end; j += L) FloatVector.fromMemorySegment(S, dst, (dOff + j) << 2, ORDER).add(FloatVector.fromMemorySegment(S, src, (so + j) << 2, ORDER)).intoMemorySegment(dst, (dOff + j) << 2, ORDER);
         for (; j < n; j++) set(dst, dOff + j, get(dst, dOff + j) + get(src, so + j));
     }
 

@@ -4,13 +4,12 @@ import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
 
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.L;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 import static dev.dat4j.vecops.Simd.sumLanes;
 
 /**
@@ -51,12 +50,12 @@ final class VectorNorm {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int j = 0;
         for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
-            FloatVector d0 = load(x, base + j).sub(mu), d1 = load(x, base + j + L).sub(mu);
+            FloatVector d0 = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu), d1 = FloatVector.fromMemorySegment(S, x, (base + j + L) << 2, ORDER).sub(mu);
             acc0 = acc0.add(d0.mul(d0));
             acc1 = acc1.add(d1.mul(d1));
         }
         for (int end = (int) bound(n); j < end; j += L) {
-            FloatVector d = load(x, base + j).sub(mu);
+            FloatVector d = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu);
             acc0 = acc0.add(d.mul(d));
         }
         float s = sumLanes(acc0.add(acc1));
@@ -72,13 +71,13 @@ final class VectorNorm {
                                      MemorySegment g, MemorySegment b, MemorySegment y) {
         int end = (int) bound(n), j = 0;
         if (g != null && b != null) {
-            for (; j < end; j += L) store(load(x, base + j).sub(mu).mul(rs).mul(load(g, j)).add(load(b, j)), y, base + j);
+            for (; j < end; j += L) FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs).mul(FloatVector.fromMemorySegment(S, g, j << 2, ORDER)).add(FloatVector.fromMemorySegment(S, b, j << 2, ORDER)).intoMemorySegment(y, (base + j) << 2, ORDER);
         } else if (g != null) {
-            for (; j < end; j += L) store(load(x, base + j).sub(mu).mul(rs).mul(load(g, j)), y, base + j);
+            for (; j < end; j += L) FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs).mul(FloatVector.fromMemorySegment(S, g, j << 2, ORDER)).intoMemorySegment(y, (base + j) << 2, ORDER);
         } else if (b != null) {
-            for (; j < end; j += L) store(load(x, base + j).sub(mu).mul(rs).add(load(b, j)), y, base + j);
+            for (; j < end; j += L) FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs).add(FloatVector.fromMemorySegment(S, b, j << 2, ORDER)).intoMemorySegment(y, (base + j) << 2, ORDER);
         } else {
-            for (; j < end; j += L) store(load(x, base + j).sub(mu).mul(rs), y, base + j);
+            for (; j < end; j += L) FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs).intoMemorySegment(y, (base + j) << 2, ORDER);
         }
         for (; j < n; j++) {
             float v = (get(x, base + j) - mu) * rs;
@@ -102,9 +101,9 @@ final class VectorNorm {
                 float meanD = sums[0] / cols, meanDX = sums[1] / cols;
                 int vend = (int) bound(cols), j = 0;
                 for (; j < vend; j += L) {
-                    FloatVector xhat = load(x, base + j).sub(mu).mul(rs);
-                    FloatVector d = gamma == null ? load(dy, base + j) : load(dy, base + j).mul(load(gamma, j));
-                    store(d.sub(meanD).sub(xhat.mul(meanDX)).mul(rs), dx, base + j);
+                    FloatVector xhat = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs);
+                    FloatVector d = gamma == null ? FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER) : FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER).mul(FloatVector.fromMemorySegment(S, gamma, j << 2, ORDER));
+                    d.sub(meanD).sub(xhat.mul(meanDX)).mul(rs).intoMemorySegment(dx, (base + j) << 2, ORDER);
                 }
                 for (; j < cols; j++) {
                     float xhat = (get(x, base + j) - mu) * rs;
@@ -125,9 +124,9 @@ final class VectorNorm {
         FloatVector accD = FloatVector.zero(S), accDX = FloatVector.zero(S);
         int end = (int) bound(n), j = 0;
         for (; j < end; j += L) {
-            FloatVector xhat = load(x, base + j).sub(mu).mul(rs);
-            FloatVector g = load(dy, base + j);
-            FloatVector d = gamma == null ? g : g.mul(load(gamma, j));
+            FloatVector xhat = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER);
+            FloatVector d = gamma == null ? g : g.mul(FloatVector.fromMemorySegment(S, gamma, j << 2, ORDER));
             accD = accD.add(d);
             accDX = accDX.add(d.mul(xhat));
             if (pg != null) FloatVector.fromArray(S, pg, po + j).add(g.mul(xhat)).intoArray(pg, po + j);
@@ -172,9 +171,9 @@ final class VectorNorm {
                 float meanDX = layerNormRowSums(x, dy, gamma, base, cols, 0f, rs, grads.gamma, null, po)[1] / cols;
                 int vend = (int) bound(cols), j = 0;
                 for (; j < vend; j += L) {
-                    FloatVector xhat = load(x, base + j).mul(rs);
-                    FloatVector d = gamma == null ? load(dy, base + j) : load(dy, base + j).mul(load(gamma, j));
-                    store(d.sub(xhat.mul(meanDX)).mul(rs), dx, base + j);
+                    FloatVector xhat = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).mul(rs);
+                    FloatVector d = gamma == null ? FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER) : FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER).mul(FloatVector.fromMemorySegment(S, gamma, j << 2, ORDER));
+                    d.sub(xhat.mul(meanDX)).mul(rs).intoMemorySegment(dx, (base + j) << 2, ORDER);
                 }
                 for (; j < cols; j++) {
                     float xhat = get(x, base + j) * rs;
@@ -230,7 +229,7 @@ final class VectorNorm {
             for (; j < end; j += L) {
                 FloatVector acc = FloatVector.zero(S);
                 for (int blk = 0; blk < blocks; blk++) acc = acc.add(FloatVector.fromArray(S, partials, blk * cols + j));
-                store(acc, out, j);
+                acc.intoMemorySegment(out, j << 2, ORDER);
             }
             for (; j < cols; j++) {
                 float acc = 0f;

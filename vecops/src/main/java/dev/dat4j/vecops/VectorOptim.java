@@ -9,9 +9,7 @@ import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 
 /**
  * Fused optimiser updates (PyTorch semantics, see {@link Backend#adamStep} and
@@ -63,13 +61,13 @@ final class VectorOptim {
         Parallel.forRange(n, (from, to) -> {
             long i = from, end = from + bound(to - from);
             for (; i < end; i += L) {
-                FloatVector theta = load(param, i);
-                FloatVector g = load(grad, i).add(theta.mul(weightDecay));
+                FloatVector theta = FloatVector.fromMemorySegment(S, param, i << 2, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(S, grad, i << 2, ORDER).add(theta.mul(weightDecay));
                 if (useMomentum) {
-                    if (!firstStep) g = load(momentumBuf, i).mul(momentum).add(g);
-                    store(g, momentumBuf, i);
+                    if (!firstStep) g = FloatVector.fromMemorySegment(S, momentumBuf, i << 2, ORDER).mul(momentum).add(g);
+                    g.intoMemorySegment(momentumBuf, i << 2, ORDER);
                 }
-                store(theta.sub(g.mul(lr)), param, i);
+                theta.sub(g.mul(lr)).intoMemorySegment(param, i << 2, ORDER);
             }
             for (; i < to; i++) {
                 float g = get(grad, i) + weightDecay * get(param, i);

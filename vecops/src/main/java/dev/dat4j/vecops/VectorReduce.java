@@ -10,14 +10,13 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.DS;
 import static dev.dat4j.vecops.Simd.L;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 import static dev.dat4j.vecops.Simd.sumLanes;
 
 /**
@@ -50,10 +49,10 @@ final class VectorReduce {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int j = 0;
         for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
-            acc0 = acc0.add(load(s, off + j));
-            acc1 = acc1.add(load(s, off + j + L));
+            acc0 = acc0.add(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
+            acc1 = acc1.add(FloatVector.fromMemorySegment(S, s, (off + j + L) << 2, ORDER));
         }
-        for (int end = (int) bound(n); j < end; j += L) acc0 = acc0.add(load(s, off + j));
+        for (int end = (int) bound(n); j < end; j += L) acc0 = acc0.add(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
         float r = sumLanes(acc0.add(acc1));
         for (; j < n; j++) r += get(s, off + j);
         return r;
@@ -63,7 +62,7 @@ final class VectorReduce {
     static float max(MemorySegment s, long off, int n) {
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
-        for (int end = (int) bound(n); j < end; j += L) acc = acc.max(load(s, off + j));
+        for (int end = (int) bound(n); j < end; j += L) acc = acc.max(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
         float r = acc.reduceLanes(VectorOperators.MAX);
         for (; j < n; j++) r = Math.max(r, get(s, off + j));
         return r;
@@ -73,7 +72,7 @@ final class VectorReduce {
     static float min(MemorySegment s, long off, int n) {
         FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
         int j = 0;
-        for (int end = (int) bound(n); j < end; j += L) acc = acc.min(load(s, off + j));
+        for (int end = (int) bound(n); j < end; j += L) acc = acc.min(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
         float r = acc.reduceLanes(VectorOperators.MIN);
         for (; j < n; j++) r = Math.min(r, get(s, off + j));
         return r;
@@ -84,10 +83,10 @@ final class VectorReduce {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int j = 0;
         for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
-            acc0 = acc0.add(load(a, ao + j).mul(load(b, bo + j)));
-            acc1 = acc1.add(load(a, ao + j + L).mul(load(b, bo + j + L)));
+            acc0 = acc0.add(FloatVector.fromMemorySegment(S, a, (ao + j) << 2, ORDER).mul(FloatVector.fromMemorySegment(S, b, (bo + j) << 2, ORDER)));
+            acc1 = acc1.add(FloatVector.fromMemorySegment(S, a, (ao + j + L) << 2, ORDER).mul(FloatVector.fromMemorySegment(S, b, (bo + j + L) << 2, ORDER)));
         }
-        for (int end = (int) bound(n); j < end; j += L) acc0 = acc0.add(load(a, ao + j).mul(load(b, bo + j)));
+        for (int end = (int) bound(n); j < end; j += L) acc0 = acc0.add(FloatVector.fromMemorySegment(S, a, (ao + j) << 2, ORDER).mul(FloatVector.fromMemorySegment(S, b, (bo + j) << 2, ORDER)));
         float r = sumLanes(acc0.add(acc1));
         for (; j < n; j++) r += get(a, ao + j) * get(b, bo + j);
         return r;
@@ -137,12 +136,12 @@ final class VectorReduce {
             long row = xo + (long) j * inner;
             int c = 0;
             for (; c < end; c += L) {
-                FloatVector acc = load(y, yo + c), v = load(x, row + c);
-                store(switch (op) {
+                FloatVector acc = FloatVector.fromMemorySegment(S, y, (yo + c) << 2, ORDER), v = FloatVector.fromMemorySegment(S, x, (row + c) << 2, ORDER);
+                (switch (op) {
                     case SUM, MEAN -> acc.add(v);
                     case MAX -> acc.max(v);
                     case MIN -> acc.min(v);
-                }, y, yo + c);
+                }).intoMemorySegment(y, (yo + c) << 2, ORDER);
             }
             for (; c < width; c++) {
                 float acc = get(y, yo + c), v = get(x, row + c);
@@ -194,7 +193,7 @@ final class VectorReduce {
         }
         int j = 0;
         for (int end = (int) bound(n); j < end; j += L) {
-            VectorMask<Float> hit = load(x, off + j).compare(VectorOperators.EQ, m);
+            VectorMask<Float> hit = FloatVector.fromMemorySegment(S, x, (off + j) << 2, ORDER).compare(VectorOperators.EQ, m);
             if (hit.anyTrue()) return j + hit.firstTrue();
         }
         for (; j < n; j++) if (get(x, off + j) == m) return j;
@@ -205,15 +204,15 @@ final class VectorReduce {
     private static void argmaxColumns(MemorySegment x, long xo, int n, int inner, MemorySegment idx, long io, int width) {
         int c = 0;
         for (int end = (int) bound(width); c < end; c += L) {
-            FloatVector best = load(x, xo + c);
+            FloatVector best = FloatVector.fromMemorySegment(S, x, (xo + c) << 2, ORDER);
             IntVector bestJ = IntVector.zero(IS);
             for (int j = 1; j < n; j++) {
-                FloatVector v = load(x, xo + (long) j * inner + c);
+                FloatVector v = FloatVector.fromMemorySegment(S, x, (xo + (long) j * inner + c) << 2, ORDER);
                 VectorMask<Float> better = v.compare(VectorOperators.GT, best);
                 best = best.blend(v, better);
                 bestJ = bestJ.blend(j, better.cast(IS));
             }
-            bestJ.intoMemorySegment(idx, (io + c) << 2, Simd.ORDER);
+            bestJ.intoMemorySegment(idx, (io + c) << 2, ORDER);
         }
         for (; c < width; c++) {
             int best = 0;
@@ -240,7 +239,7 @@ final class VectorReduce {
             DoubleVector acc0 = DoubleVector.zero(DS), acc1 = DoubleVector.zero(DS);
             long i = from, end = from + bound(to - from);
             for (; i < end; i += L) {
-                FloatVector v = load(x, i);
+                FloatVector v = FloatVector.fromMemorySegment(S, x, i << 2, ORDER);
                 DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0);
                 DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1);
                 acc0 = acc0.add(lo.mul(lo));

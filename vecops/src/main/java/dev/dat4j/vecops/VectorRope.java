@@ -5,13 +5,12 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.L;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 
 /**
  * Interleaved rotary embedding. x, y: (batch, seq, heads, dim); cos, sin: (≥ seq, dim/2).
@@ -53,9 +52,9 @@ final class VectorRope {
     private static void rotate(MemorySegment x, MemorySegment y, long base, float[] c, float[] sn, int n) {
         int j = 0;
         for (int end = (int) bound(n); j < end; j += L) {
-            FloatVector v = load(x, base + j);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER);
             FloatVector r = v.mul(FloatVector.fromArray(S, c, j)).add(v.rearrange(SWAP_PAIRS).mul(FloatVector.fromArray(S, sn, j)));
-            store(r, y, base + j);
+            r.intoMemorySegment(y, (base + j) << 2, ORDER);
         }
         for (; j < n; j += 2) {
             float x0 = get(x, base + j), x1 = get(x, base + j + 1);

@@ -6,13 +6,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import static dev.dat4j.vecops.Simd.L;
+import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
 import static dev.dat4j.vecops.Simd.get;
 import static dev.dat4j.vecops.Simd.getInt;
-import static dev.dat4j.vecops.Simd.load;
 import static dev.dat4j.vecops.Simd.set;
-import static dev.dat4j.vecops.Simd.store;
 import static dev.dat4j.vecops.Simd.sumLanes;
 
 /**
@@ -20,7 +19,7 @@ import static dev.dat4j.vecops.Simd.sumLanes;
  * backward. Rows are independent and split over the worker pool; each row makes two or three
  * passes over data that stays in L1/L2, so main memory sees one read and one write per element.
  *
- * <p>Accuracy against the scalar reference: exp is the SVML float exp (≤ 1 ulp, the reference
+ * <p>Accuracy against the scalar reference: exp is {@link Simd#exp} (≤ 2 ulp, the reference
  * rounds a double exp), row sums are added in lane order, and normalisation multiplies by
  * 1/sum instead of dividing: probabilities agree to a few ulp (relative 1e-6).
  */
@@ -41,30 +40,44 @@ final class VectorSoftmax {
         });
     }
 
-    /** y[base..base+n) = softmax(scale·x[base..base+n)). */
+    /**
+     * y[base..base+n) = softmax(scale·x[base..base+n)). Each pass is its own small method, and
+     * loops with an exp load and store through the Vector API directly, on purpose: C2 stops
+     * inlining ordinary methods once a compilation is big (see {@link VectorUnary}), and one
+     * method holding all three loops went over that limit, boxing a vector per iteration.
+     */
     private static void softmaxRow(MemorySegment x, MemorySegment y, long base, int n, float scale) {
         if (n == 0) return;
-        int end = (int) bound(n);
         // max(scale·x) = scale·max(x) for scale ≥ 0 (rounding is monotonic), scale·min(x) otherwise.
         float max = scale >= 0 ? scale * VectorReduce.max(x, base, n) : scale * VectorReduce.min(x, base, n);
-        FloatVector vscale = FloatVector.broadcast(S, scale), vshift = FloatVector.broadcast(S, -max);
+        float sum = expStoreSum(x, y, base, n, scale, -max);
+        scaleInPlace(y, base, n, 1f / sum);
+    }
+
+    /** y[base+j] = exp(scale·x[base+j] + shift) for j < n; returns their sum. */
+    private static float expStoreSum(MemorySegment x, MemorySegment y, long base, int n, float scale, float shift) {
+        FloatVector vscale = FloatVector.broadcast(S, scale), vshift = FloatVector.broadcast(S, shift);
         FloatVector vsum = FloatVector.zero(S);
-        int j = 0;
+        int end = (int) bound(n), j = 0;
         for (; j < end; j += L) {
-            FloatVector e = Simd.exp(load(x, base + j).fma(vscale, vshift));
-            store(e, y, base + j);
+            FloatVector e = Simd.exp(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).fma(vscale, vshift));
+            e.intoMemorySegment(y, (base + j) << 2, ORDER);
             vsum = vsum.add(e);
         }
         float sum = sumLanes(vsum);
         for (; j < n; j++) {
-            float e = (float) Math.exp(scale * get(x, base + j) - max);
+            float e = (float) Math.exp(scale * get(x, base + j) + shift);
             set(y, base + j, e);
             sum += e;
         }
+        return sum;
+    }
 
-        float inv = 1f / sum;
-        for (j = 0; j < end; j += L) store(load(y, base + j).mul(inv), y, base + j);
-        for (; j < n; j++) set(y, base + j, get(y, base + j) * inv);
+    /** y[base..base+n) *= s. */
+    private static void scaleInPlace(MemorySegment y, long base, int n, float s) {
+        int end = (int) bound(n), j = 0;
+        for (; j < end; j += L) FloatVector.fromMemorySegment(S, y, (base + j) << 2, ORDER).mul(s).intoMemorySegment(y, (base + j) << 2, ORDER);
+        for (; j < n; j++) set(y, base + j, get(y, base + j) * s);
     }
 
     /** dx = scale · y ⊙ (dy − Σ dy·y) per row. */
@@ -76,7 +89,7 @@ final class VectorSoftmax {
                 float dot = VectorReduce.dot(dy, base, y, base, cols);
                 int j = 0;
                 for (; j < end; j += L) {
-                    store(load(y, base + j).mul(scale).mul(load(dy, base + j).sub(dot)), dx, base + j);
+                    FloatVector.fromMemorySegment(S, y, (base + j) << 2, ORDER).mul(scale).mul(FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER).sub(dot)).intoMemorySegment(dx, (base + j) << 2, ORDER);
                 }
                 for (; j < cols; j++) set(dx, base + j, scale * get(y, base + j) * (get(dy, base + j) - dot));
             }
@@ -93,7 +106,7 @@ final class VectorSoftmax {
                 long base = (long) r * cols;
                 float lse = logSumExp(x, base, cols);
                 int j = 0;
-                for (; j < end; j += L) store(load(x, base + j).sub(lse), y, base + j);
+                for (; j < end; j += L) FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(lse).intoMemorySegment(y, (base + j) << 2, ORDER);
                 for (; j < cols; j++) set(y, base + j, get(x, base + j) - lse);
             }
         });
@@ -102,18 +115,23 @@ final class VectorSoftmax {
     /** dx = dy − exp(y)·Σ dy per row. */
     static void logSoftmaxBackward(int rows, int cols, MemorySegment y, MemorySegment dy, MemorySegment dx) {
         Parallel.forRows(rows, 3L * cols, (r0, r1) -> {
-            int end = (int) bound(cols);
             for (int r = r0; r < r1; r++) {
                 long base = (long) r * cols;
-                float sum = VectorReduce.sum(dy, base, cols);
-                int j = 0;
-                for (; j < end; j += L) {
-                    FloatVector p = Simd.exp(load(y, base + j));
-                    store(load(dy, base + j).sub(p.mul(sum)), dx, base + j);
-                }
-                for (; j < cols; j++) set(dx, base + j, get(dy, base + j) - (float) Math.exp(get(y, base + j)) * sum);
+                logSoftmaxBackwardRow(y, dy, dx, base, cols, VectorReduce.sum(dy, base, cols));
             }
         });
+    }
+
+    /** dx[base..base+n) = dy − exp(y)·sum (its own method: see {@link #softmaxRow}). */
+    private static void logSoftmaxBackwardRow(MemorySegment y, MemorySegment dy, MemorySegment dx, long base, int n,
+                                              float sum) {
+        int end = (int) bound(n), j = 0;
+        for (; j < end; j += L) {
+            FloatVector p = Simd.exp(FloatVector.fromMemorySegment(S, y, (base + j) << 2, ORDER));
+            FloatVector d = FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER);
+            d.sub(p.mul(sum)).intoMemorySegment(dx, (base + j) << 2, ORDER);
+        }
+        for (; j < n; j++) set(dx, base + j, get(dy, base + j) - (float) Math.exp(get(y, base + j)) * sum);
     }
 
     // ---------------------------------------------------------------- cross-entropy
@@ -136,7 +154,6 @@ final class VectorSoftmax {
                                      MemorySegment dlosses, MemorySegment dlogits) {
         checkTargets(rows, vocab, targets, ignoreIndex);
         Parallel.forRows(rows, 2L * vocab, (r0, r1) -> {
-            int end = (int) bound(vocab);
             for (int r = r0; r < r1; r++) {
                 int t = getInt(targets, r);
                 long base = (long) r * vocab;
@@ -147,22 +164,9 @@ final class VectorSoftmax {
                 // exp(logit − max) goes straight into dlogits (one exp per logit), then one
                 // scaling pass over the row, which is still in L2.
                 float max = VectorReduce.max(logits, base, vocab);
-                FloatVector acc = FloatVector.zero(S);
-                int j = 0;
-                for (; j < end; j += L) {
-                    FloatVector e = Simd.exp(load(logits, base + j).sub(max));
-                    store(e, dlogits, base + j);
-                    acc = acc.add(e);
-                }
-                float sum = sumLanes(acc);
-                for (; j < vocab; j++) {
-                    float e = (float) Math.exp(get(logits, base + j) - max);
-                    set(dlogits, base + j, e);
-                    sum += e;
-                }
-                float d = get(dlosses, r), scale = d / sum;
-                for (j = 0; j < end; j += L) store(load(dlogits, base + j).mul(scale), dlogits, base + j);
-                for (; j < vocab; j++) set(dlogits, base + j, get(dlogits, base + j) * scale);
+                float sum = expStoreSum(logits, dlogits, base, vocab, 1f, -max);
+                float d = get(dlosses, r);
+                scaleInPlace(dlogits, base, vocab, d / sum);
                 float pt = (float) Math.exp(get(logits, base + t) - max) / sum;
                 set(dlogits, base + t, d * (pt - 1f));
             }
@@ -189,7 +193,7 @@ final class VectorSoftmax {
     private static float expSum(MemorySegment x, long base, int n, float shift) {
         int end = (int) bound(n), j = 0;
         FloatVector acc = FloatVector.zero(S);
-        for (; j < end; j += L) acc = acc.add(Simd.exp(load(x, base + j).sub(shift)));
+        for (; j < end; j += L) acc = acc.add(Simd.exp(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(shift)));
         float sum = sumLanes(acc);
         for (; j < n; j++) sum += (float) Math.exp(get(x, base + j) - shift);
         return sum;
@@ -198,7 +202,7 @@ final class VectorSoftmax {
     private static void zero(MemorySegment s, long from, int n) {
         FloatVector z = FloatVector.zero(S);
         int end = (int) bound(n), j = 0;
-        for (; j < end; j += L) store(z, s, from + j);
+        for (; j < end; j += L) z.intoMemorySegment(s, (from + j) << 2, ORDER);
         for (; j < n; j++) set(s, from + j, 0f);
     }
 }
