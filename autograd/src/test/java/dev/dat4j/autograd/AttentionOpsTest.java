@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link F#scaledDotProductAttention} against the same computation recorded op by op
  * (matmul, softmax, matmul): outputs and every gradient, for head views, causal masks, broadcast
- * keys and values, and each way of cutting the work into chunks.
+ * keys and values, on both paths: the fused CPU kernels, and GEMM, softmax, GEMM with each way of
+ * cutting the work into chunks.
  */
 class AttentionOpsTest {
     private static final long DEFAULT_CHUNK = AttentionOps.chunkFloats;
@@ -35,6 +36,7 @@ class AttentionOpsTest {
         scope.close();
         AttentionOps.chunkFloats = DEFAULT_CHUNK;
         AttentionOps.causalBlocks = DEFAULT_BLOCKS;
+        AttentionOps.fused = true;
     }
 
     private static Tensor composite(Tensor q, Tensor k, Tensor v, float scale, boolean causal) {
@@ -53,12 +55,18 @@ class AttentionOpsTest {
         return r;
     }
 
+    /** The primitive on both of its paths (fused kernels; GEMM, softmax, GEMM in blocks) against the reference. */
     private void assertSame(Function<List<Tensor>, Tensor> primitive, Function<List<Tensor>, Tensor> reference, Tensor... in) {
-        float[][] a = run(primitive, in), b = run(reference, in);
-        for (int i = 0; i < a.length; i++) {
-            assertEquals(b[i].length, a[i].length);
-            for (int j = 0; j < a[i].length; j++) {
-                assertEquals(b[i][j], a[i][j], 2e-5f * (1 + Math.abs(b[i][j])), (i == 0 ? "output" : "gradient " + (i - 1)) + " at " + j);
+        float[][] b = run(reference, in);
+        for (boolean fused : new boolean[] {true, false}) {
+            AttentionOps.fused = fused;
+            float[][] a = run(primitive, in);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i].length, a[i].length);
+                for (int j = 0; j < a[i].length; j++) {
+                    assertEquals(b[i][j], a[i][j], 2e-5f * (1 + Math.abs(b[i][j])),
+                            (fused ? "fused: " : "blocks: ") + (i == 0 ? "output" : "gradient " + (i - 1)) + " at " + j);
+                }
             }
         }
     }
@@ -121,9 +129,11 @@ class AttentionOpsTest {
                 in -> composite(in.get(0), in.get(1), in.get(2), 0.5f, true), q, k, v);
     }
 
-    /** Entry groups run on the worker threads in parallel: results are the same bits every time. */
-    @Test
-    void parallelBlocksAreDeterministic() {
+    /** Entry groups (fused: entries) run on the worker threads in parallel: results are the same bits every time. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void parallelBlocksAreDeterministic(boolean fused) {
+        AttentionOps.fused = fused;
         AttentionOps.chunkFloats = 64;
         Tensor q = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true), k = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true);
         Tensor v = Tensor.randn(gen, 6, 2, 8, 4).requiresGrad_(true);
@@ -140,8 +150,11 @@ class AttentionOpsTest {
         AttentionOps.chunkFloats = 12;
         Tensor q = Tensor.randn(gen, 2, 4, 3).requiresGrad_(true), k = Tensor.randn(gen, 2, 4, 3).requiresGrad_(true);
         Tensor v = Tensor.randn(gen, 2, 4, 2).requiresGrad_(true);
-        Gradcheck.check("sdpa causal", in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.6f, true), q, k, v);
-        Gradcheck.check("sdpa", in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.6f, false), q, k, v);
+        for (boolean fused : new boolean[] {true, false}) {
+            AttentionOps.fused = fused;
+            Gradcheck.check("sdpa causal", in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.6f, true), q, k, v);
+            Gradcheck.check("sdpa", in -> F.scaledDotProductAttention(in.get(0), in.get(1), in.get(2), 0.6f, false), q, k, v);
+        }
     }
 
     @Test

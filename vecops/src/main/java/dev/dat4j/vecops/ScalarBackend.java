@@ -9,7 +9,7 @@ import static dev.dat4j.vecops.CpuBuffer.seg;
  * The reference backend: plain single-threaded loops written for obviousness, not speed.
  * Every fast kernel (Vector API, CUDA) is tested against this class.
  */
-public final class ScalarBackend extends CpuBackend {
+public final class ScalarBackend extends CpuBackend implements FusedAttention {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
 
@@ -511,5 +511,17 @@ public final class ScalarBackend extends CpuBackend {
             }
             set(sp, i, get(sp, i) - lr * g);
         }
+    }
+
+    // ---------------------------------------------------------------- fused attention
+
+    @Override
+    public void attention(AttentionProblem a, Buffer o, Buffer lse) {
+        ScalarAttention.forward(a, o, lse);
+    }
+
+    @Override
+    public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+        ScalarAttention.backward(a, lse, dO, dq, dk, dv);
     }
 }

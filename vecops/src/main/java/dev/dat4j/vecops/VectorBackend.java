@@ -12,7 +12,7 @@ import static dev.dat4j.vecops.CpuBuffer.seg;
  * {@link WorkerPool}. Each op family lives in its own file ({@code VectorGemm}, ...); ops not yet
  * vectorised delegate to the scalar reference.
  */
-public final class VectorBackend extends CpuBackend {
+public final class VectorBackend extends CpuBackend implements FusedAttention {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private final ScalarBackend reference = new ScalarBackend();
@@ -191,5 +191,17 @@ public final class VectorBackend extends CpuBackend {
     /** The segment of an optional buffer, or null. */
     private static MemorySegment opt(Buffer b) {
         return b == null ? null : seg(b);
+    }
+
+    // ---------------------------------------------------------------- fused attention
+
+    @Override
+    public void attention(AttentionProblem a, Buffer o, Buffer lse) {
+        VectorAttention.forward(a, o, lse);
+    }
+
+    @Override
+    public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+        VectorAttention.backward(a, lse, dO, dq, dk, dv);
     }
 }

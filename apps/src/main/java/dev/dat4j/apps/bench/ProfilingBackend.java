@@ -1,8 +1,10 @@
 package dev.dat4j.apps.bench;
 
+import dev.dat4j.vecops.AttentionProblem;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.BinaryOp;
 import dev.dat4j.vecops.Buffer;
+import dev.dat4j.vecops.FusedAttention;
 import dev.dat4j.vecops.MemoryScope;
 import dev.dat4j.vecops.ReduceOp;
 import dev.dat4j.vecops.UnaryOp;
@@ -19,7 +21,7 @@ import java.util.function.Supplier;
  * operation for the generic kernels ({@code binary MUL}, {@code unary EXP}) and the transposition
  * flags for GEMMs ({@code gemmBatched NT}).
  */
-final class ProfilingBackend implements Backend {
+class ProfilingBackend implements Backend {
     /** Accumulated time and calls of one kernel. */
     static final class Entry {
         long nanos;
@@ -32,9 +34,34 @@ final class ProfilingBackend implements Backend {
     private boolean enabled;
 
     /** With {@code shapes}, GEMM keys also carry m×n×k and the batch, so each GEMM shape is timed on its own. */
-    ProfilingBackend(Backend inner, boolean shapes) {
+    private ProfilingBackend(Backend inner, boolean shapes) {
         this.inner = inner;
         this.shapes = shapes;
+    }
+
+    /** A profiler around inner that offers the same optional kernels ({@link FusedAttention}) as inner. */
+    static ProfilingBackend wrap(Backend inner, boolean shapes) {
+        return inner instanceof FusedAttention ? new WithFusedAttention(inner, shapes) : new ProfilingBackend(inner, shapes);
+    }
+
+    /** The profiler of a backend with fused attention kernels, timing those too. */
+    private static final class WithFusedAttention extends ProfilingBackend implements FusedAttention {
+        private final FusedAttention kernels;
+
+        WithFusedAttention(Backend inner, boolean shapes) {
+            super(inner, shapes);
+            this.kernels = (FusedAttention) inner;
+        }
+
+        @Override
+        public void attention(AttentionProblem a, Buffer o, Buffer lse) {
+            time("attention", () -> kernels.attention(a, o, lse));
+        }
+
+        @Override
+        public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+            time("attentionBackward", () -> kernels.attentionBackward(a, lse, dO, dq, dk, dv));
+        }
     }
 
     /** Time and calls per kernel since the last {@link #reset}. */
@@ -51,7 +78,7 @@ final class ProfilingBackend implements Backend {
         this.enabled = enabled;
     }
 
-    private void time(String key, Runnable call) {
+    void time(String key, Runnable call) {
         if (!enabled) {
             call.run();
             return;

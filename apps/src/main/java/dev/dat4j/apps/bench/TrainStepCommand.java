@@ -91,7 +91,7 @@ public final class TrainStepCommand implements Runnable {
         if (profile != null && !profile.equals("kernels") && !profile.equals("shapes")) {
             throw new IllegalArgumentException("--profile takes kernels or shapes, got '" + profile + "'");
         }
-        ProfilingBackend profiler = profile != null ? new ProfilingBackend(base, profile.equals("shapes")) : null;
+        ProfilingBackend profiler = profile != null ? ProfilingBackend.wrap(base, profile.equals("shapes")) : null;
         Backend backend = profiler != null ? profiler : base;
         if (printConfig) System.err.println(config.toJsonString());
         try (Scope _ = Scope.open(backend)) {

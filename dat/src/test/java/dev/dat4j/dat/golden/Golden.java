@@ -37,9 +37,12 @@ final class Golden {
     static final double TOL = 1e-5;
     /**
      * Scale below which a tensor counts as zero: some gradients vanish exactly in exact arithmetic
-     * (e.g. a key bias shifts every logit of a softmax row equally), where fp32 leaves ~1e-7 noise.
+     * (e.g. a key bias shifts every logit of a softmax row equally), where fp32 leaves noise of the
+     * order of the other gradients' absolute errors: for attn_gqa_bias_causal, the key-bias gradient
+     * is off by 4.2e-7 (GEMM, softmax, GEMM) or 5.1e-7 (fused CPU attention) from the reference's 1e-16,
+     * while its weight gradients are off by 1–2e-6. Allowed: 1e-6.
      */
-    static final double FLOOR = 0.05;
+    static final double FLOOR = 0.1;
 
     private Golden() {}
 
