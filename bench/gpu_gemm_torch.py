@@ -6,7 +6,8 @@ then `iters` back-to-back matmuls timed with CUDA events. --fill constant (A = 0
 random (uniform in [-1, 1)): tensor cores draw less power on constant data and so clock higher.
 bf16 is timed twice: torch.matmul's bf16 output, and, where torch offers out_dtype, an f32 output
 like dat4j's (its GEMM always writes f32).
-Usage: python3 bench/gpu_gemm_torch.py [n] [iters] [--fill random|constant]
+Usage: python3 bench/gpu_gemm_torch.py [n] [iters] [--fill random|constant] [--cases NAME,...]
+(--cases: a comma-separated subset of f32, tf32, bf16, bf16-f32out; default all.)
 """
 import sys
 
@@ -44,14 +45,24 @@ def main():
     if "--fill" in sys.argv:
         fill = sys.argv[sys.argv.index("--fill") + 1]
         args.remove(fill)
+    wanted = None
+    if "--cases" in sys.argv:
+        wanted = sys.argv[sys.argv.index("--cases") + 1]
+        args.remove(wanted)
+        wanted = set(wanted.split(","))
     n = int(args[0]) if len(args) > 0 else 4096
     iters = int(args[1]) if len(args) > 1 else 20
-    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, fill {fill}")
     plain = torch.matmul
     f32_out = lambda a, b: torch.mm(a, b, out_dtype=torch.float32)
-    cases = [("f32", torch.float32, False, plain), ("tf32", torch.float32, True, plain),
-             ("bf16", torch.bfloat16, False, plain), ("bf16 (f32 out)", torch.bfloat16, False, f32_out)]
-    for name, dtype, tf32, mm in cases:
+    cases = [("f32", "f32", torch.float32, False, plain), ("tf32", "tf32", torch.float32, True, plain),
+             ("bf16", "bf16", torch.bfloat16, False, plain),
+             ("bf16-f32out", "bf16 (f32 out)", torch.bfloat16, False, f32_out)]
+    if wanted is not None and not wanted <= {c[0] for c in cases}:
+        sys.exit(f"--cases {','.join(sorted(wanted))}: expected a subset of {[c[0] for c in cases]}")
+    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, fill {fill}")
+    for key, name, dtype, tf32, mm in cases:
+        if wanted is not None and key not in wanted:
+            continue
         try:
             ms, tflops, c = time_matmul(n, iters, dtype, tf32, fill, mm)
         except (TypeError, RuntimeError) as e:
