@@ -6,7 +6,8 @@
 #
 # Phases: env, suite (ffm-cuda tests), lmtest (DAT LM training, GPU vs CPU), gemm (dat4j vs
 # torch.matmul at 4096^3), gemm-bf16 (bf16 in, bf16 out only: dat4j and torch alternated three times
-# per fill, so clock drift between runs shows), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
+# per fill, so clock drift between runs shows; dat4j also with 750 calls per sample, torch's count
+# between its two CUDA events), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
 # in bench/torch_train_step.py; needs DIST/refcode, see build-runtime.sh), profile (one DAT step
 # with every op waited for, so --profile's per-kernel times are GPU times). Each step writes
 # <phase>-<name>.txt, ended by its exit status and wall time, into $OUT/gpu-logs.tgz (OUT defaults
@@ -85,9 +86,10 @@ phase_gemm() {
 phase_gemm_bf16() {
   local fill i
   for fill in constant random; do
+    local g="--device cuda --size 4096 --warmup 5 --fill $fill --dtype bf16 --resident-bf16 --bf16-out"
     for i in 1 2 3; do
-      step gemm-bf16-$fill-$i-dat4j 60 "${cli[@]}" bench gemm --device cuda --size 4096 --warmup 5 --iters 15 \
-        --fill $fill --dtype bf16 --resident-bf16 --bf16-out
+      step gemm-bf16-$fill-$i-dat4j 60 "${cli[@]}" bench gemm $g --iters 15
+      step gemm-bf16-$fill-$i-dat4j-750 60 "${cli[@]}" bench gemm $g --iters 5 --calls 750
       step gemm-bf16-$fill-$i-torch 60 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill --cases bf16
       cat "$out/gemm-bf16-$fill-$i-torch.txt"
     done
