@@ -7,7 +7,7 @@
 # Phases: env, suite (ffm-cuda tests), lmtest (DAT LM training, GPU vs CPU), gemm (dat4j vs
 # torch.matmul at 4096^3), gemm-bf16 (bf16 in, bf16 out only: dat4j and torch alternated three times
 # per fill, so clock drift between runs shows; dat4j also with 750 calls per sample, torch's count
-# between its two CUDA events), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
+# between its two CUDA events, and torch also timed with dat4j's protocol, --host-timed), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
 # in bench/torch_train_step.py; needs DIST/refcode, see build-runtime.sh), profile (one DAT step
 # with every op waited for, so --profile's per-kernel times are GPU times). Each step writes
 # <phase>-<name>.txt, ended by its exit status and wall time, into $OUT/gpu-logs.tgz (OUT defaults
@@ -91,7 +91,8 @@ phase_gemm_bf16() {
       step gemm-bf16-$fill-$i-dat4j 60 "${cli[@]}" bench gemm $g --iters 15
       step gemm-bf16-$fill-$i-dat4j-750 60 "${cli[@]}" bench gemm $g --iters 5 --calls 750
       step gemm-bf16-$fill-$i-torch 60 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill --cases bf16
-      cat "$out/gemm-bf16-$fill-$i-torch.txt"
+      step gemm-bf16-$fill-$i-torch-host-timed 60 python3 "$here/gpu_gemm_torch.py" 4096 --fill $fill --cases bf16 --host-timed
+      grep -h "torch gemm" "$out/gemm-bf16-$fill-$i-torch.txt" "$out/gemm-bf16-$fill-$i-torch-host-timed.txt"
     done
   done
 }
