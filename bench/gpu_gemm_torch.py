@@ -6,9 +6,14 @@ then `iters` back-to-back matmuls timed with CUDA events. --fill constant (A = 0
 random (uniform in [-1, 1)): tensor cores draw less power on constant data and so clock higher.
 bf16 is timed twice: torch.matmul's bf16 output, and, where torch offers out_dtype, an f32 output
 like dat4j's (its GEMM always writes f32).
-Usage: python3 bench/gpu_gemm_torch.py [n] [iters] [--fill random|constant]
+--host-timed times instead exactly as `dat4j bench gemm` does on a GPU: 5 warm-up calls, then 15
+samples of 50 back-to-back calls, each closed by a synchronize and timed on the host clock; the
+median sample (and the fastest) per call. `iters` is then ignored.
+Usage: python3 bench/gpu_gemm_torch.py [n] [iters] [--fill random|constant] [--cases NAME,...] [--host-timed]
+(--cases: a comma-separated subset of f32, tf32, bf16, bf16-f32out; default all.)
 """
 import sys
+import time
 
 import torch
 
@@ -22,9 +27,11 @@ def operands(n, dtype, fill):
             torch.rand((n, n), device="cuda", generator=g).mul_(2).sub_(1).to(dtype))
 
 
-def time_matmul(n, iters, dtype, allow_tf32, fill, matmul):
+def time_matmul(n, iters, dtype, allow_tf32, fill, matmul, host_timed):
     torch.backends.cuda.matmul.allow_tf32 = allow_tf32
     a, b = operands(n, dtype, fill)
+    if host_timed:
+        return host_timed_matmul(n, a, b, matmul)
     for _ in range(3):
         c = matmul(a, b)
     torch.cuda.synchronize()
@@ -35,7 +42,25 @@ def time_matmul(n, iters, dtype, allow_tf32, fill, matmul):
     end.record()
     torch.cuda.synchronize()
     ms = start.elapsed_time(end) / iters
-    return ms, 2.0 * n ** 3 / (ms / 1e3) / 1e12, c
+    return ms, 2.0 * n ** 3 / (ms / 1e3) / 1e12, c, ""
+
+
+def host_timed_matmul(n, a, b, matmul, warmup=5, samples=15, calls=50):
+    """dat4j bench gemm's GPU protocol: median of `samples` host-timed samples of `calls` calls."""
+    for _ in range(warmup):
+        c = matmul(a, b)
+    torch.cuda.synchronize()
+    per_call = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            c = matmul(a, b)
+        torch.cuda.synchronize()
+        per_call.append((time.perf_counter() - t0) * 1e3 / calls)
+    per_call.sort()
+    ms = per_call[samples // 2]
+    note = f" [host-timed: median of {samples} samples of {calls} calls, fastest {per_call[0]:.4f} ms]"
+    return ms, 2.0 * n ** 3 / (ms / 1e3) / 1e12, c, note
 
 
 def main():
@@ -44,21 +69,32 @@ def main():
     if "--fill" in sys.argv:
         fill = sys.argv[sys.argv.index("--fill") + 1]
         args.remove(fill)
+    wanted = None
+    if "--cases" in sys.argv:
+        wanted = sys.argv[sys.argv.index("--cases") + 1]
+        args.remove(wanted)
+        wanted = set(wanted.split(","))
+    host_timed = "--host-timed" in sys.argv
     n = int(args[0]) if len(args) > 0 else 4096
     iters = int(args[1]) if len(args) > 1 else 20
-    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, fill {fill}")
     plain = torch.matmul
     f32_out = lambda a, b: torch.mm(a, b, out_dtype=torch.float32)
-    cases = [("f32", torch.float32, False, plain), ("tf32", torch.float32, True, plain),
-             ("bf16", torch.bfloat16, False, plain), ("bf16 (f32 out)", torch.bfloat16, False, f32_out)]
-    for name, dtype, tf32, mm in cases:
+    cases = [("f32", "f32", torch.float32, False, plain), ("tf32", "tf32", torch.float32, True, plain),
+             ("bf16", "bf16", torch.bfloat16, False, plain),
+             ("bf16-f32out", "bf16 (f32 out)", torch.bfloat16, False, f32_out)]
+    if wanted is not None and not wanted <= {c[0] for c in cases}:
+        sys.exit(f"--cases {','.join(sorted(wanted))}: expected a subset of {[c[0] for c in cases]}")
+    print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}, fill {fill}")
+    for key, name, dtype, tf32, mm in cases:
+        if wanted is not None and key not in wanted:
+            continue
         try:
-            ms, tflops, c = time_matmul(n, iters, dtype, tf32, fill, mm)
+            ms, tflops, c, note = time_matmul(n, iters, dtype, tf32, fill, mm, host_timed)
         except (TypeError, RuntimeError) as e:
             print(f"torch gemm {name} n={n}: not available ({str(e).splitlines()[0]})")
             continue
         check = f"c[0]={float(c[0, 0]):.1f}, expected {0.125 * n:.1f}" if fill == "constant" else f"c.dtype={c.dtype}"
-        print(f"torch gemm {name} n={n}: {ms:.3f} ms/iter, {tflops:.1f} TFLOP/s ({check})")
+        print(f"torch gemm {name} n={n}: {ms:.4f} ms/iter, {tflops:.1f} TFLOP/s ({check}){note}")
 
 
 if __name__ == "__main__":

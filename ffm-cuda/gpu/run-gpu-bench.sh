@@ -5,7 +5,9 @@
 #   bash DIST/run-gpu-bench.sh [PHASE...]      (default: all phases, in this order)
 #
 # Phases: env, suite (ffm-cuda tests), lmtest (DAT LM training, GPU vs CPU), gemm (dat4j vs
-# torch.matmul at 4096^3), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
+# torch.matmul at 4096^3), gemm-bf16 (bf16 in, bf16 out only: dat4j and torch alternated three times
+# per fill, so clock drift between runs shows; dat4j also with 750 calls per sample, torch's count
+# between its two CUDA events, and torch also timed with dat4j's protocol, --host-timed), train-bf16, train-tf32 (LM training steps, dat4j vs the PyTorch reference
 # in bench/torch_train_step.py; needs DIST/refcode, see build-runtime.sh), profile (one DAT step
 # with every op waited for, so --profile's per-kernel times are GPU times). Each step writes
 # <phase>-<name>.txt, ended by its exit status and wall time, into $OUT/gpu-logs.tgz (OUT defaults
@@ -75,8 +77,23 @@ phase_gemm() {
     step gemm-$fill-dat4j-tf32 60 "${cli[@]}" bench gemm $g --dtype tf32
     step gemm-$fill-dat4j-bf16 60 "${cli[@]}" bench gemm $g --dtype bf16
     step gemm-$fill-dat4j-bf16-resident 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16
+    step gemm-$fill-dat4j-bf16-out 60 "${cli[@]}" bench gemm $g --dtype bf16 --resident-bf16 --bf16-out
     step gemm-$fill-torch 90 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill
     cat "$out/gemm-$fill-torch.txt"
+  done
+}
+
+phase_gemm_bf16() {
+  local fill i
+  for fill in constant random; do
+    local g="--device cuda --size 4096 --warmup 5 --fill $fill --dtype bf16 --resident-bf16 --bf16-out"
+    for i in 1 2 3; do
+      step gemm-bf16-$fill-$i-dat4j 60 "${cli[@]}" bench gemm $g --iters 15
+      step gemm-bf16-$fill-$i-dat4j-750 60 "${cli[@]}" bench gemm $g --iters 5 --calls 750
+      step gemm-bf16-$fill-$i-torch 60 python3 "$here/gpu_gemm_torch.py" 4096 750 --fill $fill --cases bf16
+      step gemm-bf16-$fill-$i-torch-host-timed 60 python3 "$here/gpu_gemm_torch.py" 4096 --fill $fill --cases bf16 --host-timed
+      grep -h "torch gemm" "$out/gemm-bf16-$fill-$i-torch.txt" "$out/gemm-bf16-$fill-$i-torch-host-timed.txt"
+    done
   done
 }
 
@@ -108,6 +125,7 @@ for p in "${phases[@]}"; do
     suite) phase_suite ;;
     lmtest) phase_lmtest ;;
     gemm) phase_gemm ;;
+    gemm-bf16) phase_gemm_bf16 ;;
     train-bf16) phase_train_bf16 ;;
     train-tf32) phase_train_tf32 ;;
     profile) phase_profile ;;

@@ -20,8 +20,9 @@ import java.util.SplittableRandom;
                 "ms is the median time of one call (all batch entries); gflops = 2·m·n·k·batch / time.",
                 "Each sample times --calls back-to-back calls and waits for the device before stopping the clock.",
                 "On a GPU the line adds peak_device_mb (device memory held by the backend at its peak).",
+                "c0 is C[0,0] after the last call (0.125·k with --fill constant), read back as f32.",
                 "Examples: dat4j bench gemm --size 1024 --threads 1",
-                "          dat4j bench gemm --device cuda --size 4096 --dtype bf16 --resident-bf16"})
+                "          dat4j bench gemm --device cuda --size 4096 --dtype bf16 --resident-bf16 --bf16-out"})
 final class BenchGemmCommand implements Runnable {
 
     @Mixin
@@ -58,6 +59,11 @@ final class BenchGemmCommand implements Runnable {
                     + "operands already resident in bf16 (otherwise every call converts them from f32).")
     boolean residentBf16;
 
+    @Option(names = "--bf16-out",
+            description = "With --dtype bf16: C is a bf16 buffer, so each call writes bf16 (f32 accumulation); with "
+                    + "--resident-bf16 this is bf16 in, bf16 out, as torch.matmul on bf16 tensors (otherwise C is f32).")
+    boolean bf16Out;
+
     @Option(names = "--fill", defaultValue = "random", paramLabel = "F",
             description = "Operand values: random (uniform in [-1, 1)) or constant (A = 0.5, B = 0.25, as "
                     + "bench/gpu_gemm_torch.py --fill constant). GPU tensor cores draw less power, and so clock "
@@ -89,6 +95,7 @@ final class BenchGemmCommand implements Runnable {
             throw new IllegalArgumentException("--fill " + fill + ": expected random or constant");
         }
         if (residentBf16 && !precision.equals("bf16")) throw new IllegalArgumentException("--resident-bf16 needs --dtype bf16");
+        if (bf16Out && !precision.equals("bf16")) throw new IllegalArgumentException("--bf16-out needs --dtype bf16");
         Backend be = global.backend();
         AcceleratorBackend acc = be instanceof AcceleratorBackend a ? a : null;
         if (acc == null && !precision.equals("f32")) {
@@ -99,7 +106,8 @@ final class BenchGemmCommand implements Runnable {
         String previous = acc == null ? null : acc.option("gemm");
         try (MemoryScope scope = be.newScope()) {
             if (acc != null) acc.setOption("gemm", precision);
-            Buffer a = scope.allocate(aLen * batch), b = scope.allocate(bLen * batch), c = scope.allocate(cLen * batch);
+            Buffer a = scope.allocate(aLen * batch), b = scope.allocate(bLen * batch);
+            Buffer c = bf16Out ? acc.bf16Buffer(scope, cLen * batch) : scope.allocate(cLen * batch);
             if (fill.equals("constant")) {
                 be.fill(a, aLen * batch, 0.5f);
                 be.fill(b, bLen * batch, 0.25f);
@@ -113,8 +121,9 @@ final class BenchGemmCommand implements Runnable {
             int lda = transA ? mm : kk, ldb = transB ? kk : nn;
             Runnable call = () -> be.gemmBatched(transA, transB, mm, nn, kk, 1f, opA, lda, aLen, opB, ldb, bLen,
                     0f, c, nn, cLen, batch);
-            System.err.printf(Locale.ROOT, "gemm %dx%dx%d batch %d %s%s on %s, %d threads: %d warm-up calls + %d samples of %d calls%n",
-                    mm, nn, kk, batch, precision, residentBf16 ? " (operands resident in bf16)" : "", be.name(),
+            System.err.printf(Locale.ROOT, "gemm %dx%dx%d batch %d %s%s%s on %s, %d threads: %d warm-up calls + %d samples of %d calls%n",
+                    mm, nn, kk, batch, precision, residentBf16 ? " (operands resident in bf16)" : "",
+                    bf16Out ? " (bf16 output)" : "", be.name(),
                     global.effectiveThreads(), warmup, iters, perSample);
             if (acc != null) acc.resetPeakMemory();
             for (int i = 0; i < warmup; i++) call.run();
@@ -130,16 +139,31 @@ final class BenchGemmCommand implements Runnable {
             double median = ms[iters / 2];
             double gflops = 2.0 * mm * nn * kk * batch / (median * 1e6);
             String device = acc == null ? "" : String.format(Locale.ROOT, ",\"peak_device_mb\":%.1f", acc.peakMemoryBytes() / 1048576.0);
+            float c0 = firstElement(be, acc, scope, c);
             System.out.printf(Locale.ROOT,
-                    "{\"op\":\"gemm\",\"device\":\"%s\",\"dtype\":\"%s\",\"resident_bf16\":%b,\"fill\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,"
+                    "{\"op\":\"gemm\",\"device\":\"%s\",\"dtype\":\"%s\",\"resident_bf16\":%b,\"bf16_out\":%b,\"fill\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,"
                             + "\"batch\":%d,\"trans_a\":%b,\"trans_b\":%b,\"threads\":%d,\"calls_per_sample\":%d,"
-                            + "\"gflops\":%.2f,\"ms\":%.4f,\"ms_min\":%.4f%s}%n",
-                    be.name(), precision, residentBf16, fill, mm, nn, kk, batch, transA, transB, global.effectiveThreads(),
-                    perSample, gflops, median, ms[0], device);
+                            + "\"gflops\":%.2f,\"ms\":%.4f,\"ms_min\":%.4f,\"c0\":%s%s}%n",
+                    be.name(), precision, residentBf16, bf16Out, fill, mm, nn, kk, batch, transA, transB, global.effectiveThreads(),
+                    perSample, gflops, median, ms[0], Float.isFinite(c0) ? Float.toString(c0) : "\"" + c0 + "\"", device);
         } finally {
             if (acc != null) acc.setOption("gemm", previous);
         }
     }
+
+    /** C[0] as an f32, widening it first when C is a bf16 buffer. */
+    private float firstElement(Backend be, AcceleratorBackend acc, MemoryScope scope, Buffer c) {
+        float[] v = new float[1];
+        if (bf16Out) {
+            Buffer f = scope.allocate(1);
+            acc.bf16ToFloat(c, f, 1);
+            be.read(f, v);
+        } else {
+            be.read(c.slice(0, 1), v);
+        }
+        return v[0];
+    }
+
     private static float[] randomArray(SplittableRandom rnd, long n) {
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("operand too large: " + n + " elements");
         float[] x = new float[(int) n];

@@ -40,7 +40,8 @@ class BenchGemmCommandTest {
         String json = r.out().strip();
         assertTrue(json.startsWith("{\"op\":\"gemm\"") && json.endsWith("}"), json);
         assertTrue(json.contains("\"dtype\":\"f32\"") && json.contains("\"fill\":\"constant\"")
-                && json.contains("\"m\":9,\"n\":9,\"k\":5") && json.contains("\"calls_per_sample\":1"), json);
+                && json.contains("\"m\":9,\"n\":9,\"k\":5") && json.contains("\"calls_per_sample\":1")
+                && json.contains("\"bf16_out\":false") && json.contains("\"c0\":0.625"), json); // 0.5 · 0.25 · k
         assertTrue(!json.contains("peak_device_mb"), "no device memory on the CPU: " + json);
     }
 
@@ -52,6 +53,9 @@ class BenchGemmCommandTest {
         r = run("bench", "gemm", "--size", "4", "--dtype", "f32", "--resident-bf16");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--resident-bf16 needs --dtype bf16"), r.err());
+        r = run("bench", "gemm", "--size", "4", "--dtype", "tf32", "--bf16-out");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--bf16-out needs --dtype bf16"), r.err());
         r = run("bench", "gemm", "--size", "4", "--dtype", "fp8");
         assertTrue(r.err().contains("expected f32, tf32 or bf16"), r.err());
     }

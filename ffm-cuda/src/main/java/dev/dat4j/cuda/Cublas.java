@@ -51,32 +51,35 @@ final class Cublas implements AutoCloseable {
     }
 
     /**
-     * Row-major GEMM with f32 output, strided over {@code batch} matrices (strides in elements; 0
-     * broadcasts). Pointers are device addresses of element 0. For {@link GemmPrecision#BF16},
-     * {@code a} and {@code b} must hold bf16 copies of the operands (see convert.cu); cuBLAS then
-     * accumulates in f32 (CUBLAS_COMPUTE_32F). TF32 keeps f32 operands and lets cuBLAS round them
-     * for the tensor cores (CUBLAS_COMPUTE_32F_FAST_TF32).
+     * Row-major GEMM, strided over {@code batch} matrices (strides in elements; 0 broadcasts).
+     * Pointers are device addresses of element 0. For {@link GemmPrecision#BF16}, {@code a} and
+     * {@code b} must hold bf16 copies of the operands (see convert.cu); cuBLAS then accumulates in
+     * f32 (CUBLAS_COMPUTE_32F) and writes C in bf16 when {@code bf16C} (CUDA_R_16BF in, CUDA_R_16BF
+     * out, as torch.matmul on bf16 tensors), else in f32. TF32 keeps f32 operands and lets cuBLAS
+     * round them for the tensor cores (CUBLAS_COMPUTE_32F_FAST_TF32). alpha and beta are f32 either way.
      */
-    void gemm(GemmPrecision precision, boolean transA, boolean transB, int m, int n, int k,
+    void gemm(GemmPrecision precision, boolean bf16C, boolean transA, boolean transB, int m, int n, int k,
               float alphaValue, long a, int lda, long strideA, long b, int ldb, long strideB,
               float betaValue, long c, int ldc, long strideC, int batch) {
+        if (bf16C && precision != GemmPrecision.BF16) throw new IllegalStateException("bf16 C needs bf16 operands");
         alpha.set(ValueLayout.JAVA_FLOAT, 0, alphaValue);
         beta.set(ValueLayout.JAVA_FLOAT, 0, betaValue);
         int opA = transA ? CUBLAS_OP_T() : CUBLAS_OP_N();
         int opB = transB ? CUBLAS_OP_T() : CUBLAS_OP_N();
         int in = precision == GemmPrecision.BF16 ? CUDA_R_16BF() : CUDA_R_32F();
-        int out = CUDA_R_32F();
+        int out = bf16C ? CUDA_R_16BF() : CUDA_R_32F();
         int compute = precision == GemmPrecision.TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32() : CUBLAS_COMPUTE_32F();
+        String types = precision + (bf16C ? ", bf16 C" : "");
         // Column-major Cᵀ (n×m) = op(B)ᵀ (n×k) · op(A)ᵀ (k×m).
         if (batch == 1) {
             check(cublasGemmEx(handle, opB, opA, n, m, k, alpha,
                     ptr(b), in, ldb, ptr(a), in, lda, beta, ptr(c), out, ldc, compute, CUBLAS_GEMM_DEFAULT()),
-                    "cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ", " + precision + ")");
+                    "cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ", " + types + ")");
         } else {
             check(cublasGemmStridedBatchedEx(handle, opB, opA, n, m, k, alpha,
                     ptr(b), in, ldb, strideB, ptr(a), in, lda, strideA, beta, ptr(c), out, ldc, strideC, batch,
                     compute, CUBLAS_GEMM_DEFAULT()),
-                    "cublasGemmStridedBatchedEx(m=" + m + ", n=" + n + ", k=" + k + ", batch=" + batch + ", " + precision + ")");
+                    "cublasGemmStridedBatchedEx(m=" + m + ", n=" + n + ", k=" + k + ", batch=" + batch + ", " + types + ")");
         }
     }
 

@@ -150,7 +150,8 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
             throw new IllegalArgumentException(what + ": buffer belongs to " + cb.scope().backendName() + ", not " + name());
         }
         if (cb.isBf16()) {
-            throw new IllegalArgumentException(what + ": a bf16 GEMM operand copy can only be operand A or B of a GEMM");
+            throw new IllegalArgumentException(what + ": a bf16 buffer can only be operand A, B or C of a GEMM"
+                    + " or the source of bf16ToFloat");
         }
         if (cb.length() < need) {
             throw new IllegalArgumentException(what + ": buffer has " + cb.length() + " elements, the op needs " + need);
@@ -158,8 +159,8 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
         return cb.address();
     }
 
-    /** Like {@link #ptr} for a GEMM operand A or B, which may also be a bf16 copy. */
-    private long operandPtr(Buffer b, long need, String what) {
+    /** Like {@link #ptr} for a GEMM's A, B or C, or bf16ToFloat's source, which may also be bf16. */
+    private long bf16OrF32Ptr(Buffer b, long need, String what) {
         if (b instanceof CudaBuffer cb && cb.isBf16() && cb.scope().backend() == this) {
             if (cb.length() < need) {
                 throw new IllegalArgumentException(what + ": bf16 buffer has " + cb.length() + " elements, the op needs " + need);
@@ -266,13 +267,14 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
         long spanA = transA ? span(k, m, lda) : span(m, k, lda);
         long spanB = transB ? span(n, k, ldb) : span(k, n, ldb);
         long elementsA = (batch - 1) * strideA + spanA, elementsB = (batch - 1) * strideB + spanB;
-        long pa = operandPtr(a, elementsA, "gemm A"), pb = operandPtr(b, elementsB, "gemm B");
-        long pc = ptr(c, (batch - 1) * strideC + span(m, n, ldc), "gemm C");
-        boolean residentA = isBf16(a), residentB = isBf16(b);
-        GemmPrecision precision = residentA || residentB ? GemmPrecision.BF16 : gemmPrecision;
+        long pa = bf16OrF32Ptr(a, elementsA, "gemm A"), pb = bf16OrF32Ptr(b, elementsB, "gemm B");
+        long pc = bf16OrF32Ptr(c, (batch - 1) * strideC + span(m, n, ldc), "gemm C");
+        boolean residentA = isBf16(a), residentB = isBf16(b), bf16C = isBf16(c);
+        // Any bf16 buffer makes the whole GEMM bf16: a bf16 C is written from bf16 operands only.
+        GemmPrecision precision = residentA || residentB || bf16C ? GemmPrecision.BF16 : gemmPrecision;
         op(() -> {
             if (precision != GemmPrecision.BF16) {
-                device.cublas().gemm(precision, transA, transB, m, n, k, alpha, pa, lda, strideA,
+                device.cublas().gemm(precision, false, transA, transB, m, n, k, alpha, pa, lda, strideA,
                         pb, ldb, strideB, beta, pc, ldc, strideC, batch);
                 return;
             }
@@ -285,7 +287,7 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
             try {
                 if (!residentA) convertToBf16(pa, a16, elementsA);
                 if (!residentB) convertToBf16(pb, b16, elementsB);
-                device.cublas().gemm(precision, transA, transB, m, n, k, alpha, a16, lda, strideA,
+                device.cublas().gemm(precision, bf16C, transA, transB, m, n, k, alpha, a16, lda, strideA,
                         b16, ldb, strideB, beta, pc, ldc, strideC, batch);
             } finally {
                 if (!residentA) allocator.release(a16, 2 * elementsA);
@@ -301,14 +303,34 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
     @Override
     public CudaBuffer bf16Copy(MemoryScope scope, Buffer src, long n) {
         checkCount(n, "bf16Copy n");
-        if (!(scope instanceof CudaMemoryScope cs) || cs.backend() != this) {
-            throw new IllegalArgumentException("bf16Copy: scope must be a memory scope of " + name());
-        }
+        CudaMemoryScope cs = ownScope(scope, "bf16Copy");
         long ps = ptr(src, n, "bf16Copy src");
         CudaBuffer copy = cs.allocateBf16(n);
         long pd = copy.address();
         op(() -> convertToBf16(ps, pd, n));
         return copy;
+    }
+
+    /** A zeroed bf16 buffer owned by {@code scope}: the output C of a bf16-in, bf16-out GEMM. */
+    @Override
+    public CudaBuffer bf16Buffer(MemoryScope scope, long n) {
+        checkCount(n, "bf16Buffer n");
+        return ownScope(scope, "bf16Buffer").allocateBf16(n);
+    }
+
+    @Override
+    public void bf16ToFloat(Buffer src, Buffer dst, long n) {
+        checkCount(n, "bf16ToFloat n");
+        if (!isBf16(src)) throw new IllegalArgumentException("bf16ToFloat src: expected a bf16 buffer (bf16Copy or bf16Buffer), got " + src);
+        long ps = bf16OrF32Ptr(src, n, "bf16ToFloat src"), pd = ptr(dst, n, "bf16ToFloat dst");
+        op(() -> launch1d("convert", "bf16_to_f32", n, ps, pd, n));
+    }
+
+    private CudaMemoryScope ownScope(MemoryScope scope, String what) {
+        if (!(scope instanceof CudaMemoryScope cs) || cs.backend() != this) {
+            throw new IllegalArgumentException(what + ": scope must be a memory scope of " + name());
+        }
+        return cs;
     }
 
     /** dst[0..n) = bf16(src[0..n)) (convert.cu: two elements per thread step). */

@@ -7,8 +7,9 @@ import dev.dat4j.vecops.Buffer;
  * elements. The address is a plain {@code long}, never a host-dereferenceable segment; the memory
  * belongs to the {@link CudaMemoryScope} that allocated it, and slices share it.
  *
- * <p>A bf16 GEMM operand ({@link CudaBackend#bf16Copy}) is a CudaBuffer whose length and slices
- * count 2-byte elements; {@link CudaBackend} accepts it only as operand A or B of a GEMM.
+ * <p>A bf16 buffer ({@link CudaBackend#bf16Copy}, {@link CudaBackend#bf16Buffer}) is a CudaBuffer
+ * whose length and slices count 2-byte elements; {@link CudaBackend} accepts it only as A, B or C of
+ * a GEMM and as the source of {@link CudaBackend#bf16ToFloat}.
  */
 public final class CudaBuffer implements Buffer {
     private final CudaMemoryScope scope;
@@ -23,7 +24,7 @@ public final class CudaBuffer implements Buffer {
         this.bf16 = bf16;
     }
 
-    /** Whether the elements are bfloat16 (a GEMM operand copy) rather than 4-byte words. */
+    /** Whether the elements are bfloat16 (a GEMM operand or output) rather than 4-byte words. */
     boolean isBf16() {
         return bf16;
     }

@@ -29,7 +29,7 @@ public final class CudaMemoryScope implements MemoryScope {
         return new CudaBuffer(this, allocateBytes(Math.max(4, length << 2)), length, false);
     }
 
-    /** {@code length} zeroed bf16 elements (a GEMM operand copy, see {@link CudaBackend#bf16Copy}). */
+    /** {@code length} zeroed bf16 elements (see {@link CudaBackend#bf16Copy}, {@link CudaBackend#bf16Buffer}). */
     CudaBuffer allocateBf16(long length) {
         if (length < 0) throw new IllegalArgumentException("negative buffer length " + length);
         return new CudaBuffer(this, allocateBytes(Math.max(4, (length + 1) / 2 * 4)), length, true);

@@ -3,8 +3,9 @@ package dev.dat4j.cuda;
 import java.util.Locale;
 
 /**
- * How cuBLAS computes the f32 GEMMs of {@link CudaBackend}. Inputs and outputs are always f32
- * buffers; only the arithmetic inside the GEMM changes.
+ * How cuBLAS computes the f32 GEMMs of {@link CudaBackend}: inputs and outputs stay f32 buffers,
+ * only the arithmetic inside the GEMM changes. A GEMM given a bf16 buffer (operand or output, see
+ * {@link CudaBackend#bf16Copy} and {@link CudaBackend#bf16Buffer}) computes in BF16 whatever is set.
  */
 public enum GemmPrecision {
     /** IEEE f32 multiply-adds (CUBLAS_COMPUTE_32F): matches the CPU backends to rounding. */

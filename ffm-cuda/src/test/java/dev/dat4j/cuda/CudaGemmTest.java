@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** cuBLAS GEMMs (row-major trick, transposes, leading dimensions, batches, precisions) against ScalarBackend. */
 @Tag("gpu")
 class CudaGemmTest {
-    private static final int[][] SHAPES = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 1, 31}, {33, 65, 129}, {257, 129, 300}};
+    static final int[][] SHAPES = {{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 1, 31}, {33, 65, 129}, {257, 129, 300}};
 
     /** Per-element bound eps·Σ_l |a_il|·|b_lj|: the scale of rounding error a k-term dot product can have. */
-    private static void assertGemmClose(float[] exp, float[] act, float[] absBound, double eps, String what) {
+    static void assertGemmClose(float[] exp, float[] act, float[] absBound, double eps, String what) {
         for (int i = 0; i < exp.length; i++) {
             double allowed = eps * absBound[i] + 1e-6;
             if (!(Math.abs(exp[i] - act[i]) <= allowed)) {
@@ -21,7 +21,7 @@ class CudaGemmTest {
     }
 
     /** Σ_l |op(A)_il|·|op(B)_lj| for a row-major (m, n) result with ldc = n. */
-    private static float[] absProducts(float[] a, float[] b, boolean ta, boolean tb, int m, int n, int k, int lda, int ldb) {
+    static float[] absProducts(float[] a, float[] b, boolean ta, boolean tb, int m, int n, int k, int lda, int ldb) {
         float[] r = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -43,7 +43,7 @@ class CudaGemmTest {
         return Float.intBitsToFloat(u & 0xffff0000);
     }
 
-    private static GpuHarness.Pair roundedCopy(GpuHarness h, GpuHarness.Pair p) {
+    static GpuHarness.Pair roundedCopy(GpuHarness h, GpuHarness.Pair p) {
         float[] v = h.cpuValues(p);
         for (int i = 0; i < v.length; i++) v[i] = roundToBf16(v[i]);
         return h.of(v);

@@ -1,5 +1,6 @@
 // Dtype conversion for the bf16 GEMM path: cuBLAS multiplies bf16 copies of the f32 operands
-// (f32 accumulation and output), so the GEMM reads half the bytes and runs on bf16 tensor cores.
+// (f32 accumulation; f32 or bf16 output), so the GEMM reads half the bytes and runs on bf16 tensor
+// cores; bf16_to_f32 reads a bf16 result back.
 
 // f32 → bf16 bit pattern, rounded to nearest even; NaN stays a (quiet) NaN.
 __device__ inline unsigned int bf16_bits(float x) {
@@ -19,4 +20,9 @@ extern "C" __global__ void f32_to_bf16(const float* x, unsigned short* y, i64 n)
     unsigned int* pairs = (unsigned int*)y;
     FOR_EACH(i, n / 2) pairs[i] = bf16_bits(x[2 * i]) | (bf16_bits(x[2 * i + 1]) << 16);
     if ((n & 1) && blockIdx.x == 0 && threadIdx.x == 0) y[n - 1] = (unsigned short)bf16_bits(x[n - 1]);
+}
+
+// x: (n) bf16 → y: (n) f32. Exact: a bf16 is the upper half of the f32 with the same value.
+extern "C" __global__ void bf16_to_f32(const unsigned short* x, float* y, i64 n) {
+    FOR_EACH(i, n) y[i] = __uint_as_float((unsigned int)x[i] << 16);
 }
