@@ -74,7 +74,7 @@ final class AttentionOps {
         Backend be = q.backend;
         // Cache-sized blocks help a CPU; a GPU wants few, large launches (small blocks made a
         // DAT training step on an H200 4x slower), so there the only split is the causal one.
-        long chunk = be instanceof CpuBackend ? chunkFloats : Long.MAX_VALUE;
+        long chunk = onHost(be) ? chunkFloats : Long.MAX_VALUE;
         List<Block> blocks = blocks(batch, lq, lk, causal, chunk);
         List<Tensor> probs = new ArrayList<>(blocks.size());                     // P, block by block
         for (Block c : blocks) probs.add(Ops.out(c.shape()));
@@ -120,6 +120,11 @@ final class AttentionOps {
         }, q, k, v);
     }
 
+    /** Whether be computes on the host CPU: the CPU backends, and wrappers around them, offer {@link FusedAttention}. */
+    private static boolean onHost(Backend be) {
+        return be instanceof CpuBackend || be instanceof FusedAttention;
+    }
+
     private static int[] batchOf(Tensor t) {
         return Arrays.copyOf(t.shape, t.dim() - 2);
     }
@@ -163,7 +168,7 @@ final class AttentionOps {
      * add into the same dK, dV, so they stay on one thread). Other backends (one device stream): 1.
      */
     private static int slots(Backend be, List<Block> blocks) {
-        if (!(be instanceof CpuBackend)) return 1;
+        if (!onHost(be)) return 1;
         return Math.max(1, Math.min(WorkerPool.global().threads(), groupStarts(blocks).length - 1));
     }
 
