@@ -44,9 +44,9 @@ final class AttentionOps {
     /**
      * Widest head the fused kernels take. At 8, GEMMs with k = 8 run at a third of the CPU's peak
      * and S, P dominate the memory traffic: fused attention trains a d=64, 8-head Transformer LM
-     * step 1.3× faster. At 16 and above the GEMM path's register-blocked kernels win (the fused
-     * kernels measured 1.5–2× slower on DAT's symbolic attention, 16-wide heads, and on relational
-     * attention, whose values are 40 wide).
+     * step 1.2–1.3× faster. For DAT's symbolic attention (16-wide heads, 512 keys) and relational
+     * attention (values 40 wide) the two paths measured within the run-to-run noise of a DAT step
+     * (±10 % on the 2-core machine), so the GEMM path, which the GPU also runs, stays.
      */
     static final int FUSED_MAX_HEAD_DIM = 8;
 

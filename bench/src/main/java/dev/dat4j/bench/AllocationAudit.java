@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.dat4j.vecops.AttentionProblem;
 import dev.dat4j.vecops.Backend;
 import dev.dat4j.vecops.BinaryOp;
 import dev.dat4j.vecops.Buffer;
+import dev.dat4j.vecops.FusedAttention;
 import dev.dat4j.vecops.MemoryScope;
 import dev.dat4j.vecops.ReduceOp;
 import dev.dat4j.vecops.UnaryOp;
@@ -122,6 +124,25 @@ public final class AllocationAudit {
         k.put("adamStep", () -> be.adamStep(N, y, dy, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 10));
         k.put("sgdStep", () -> be.sgdStep(N, y, dy, m, 1e-3f, 0.9f, 0f, false));
         k.put("gemm 64×64×1000", () -> be.gemm(false, true, ROWS, ROWS, COLS, 1f, x, COLS, b, COLS, 0f, c, ROWS));
+        // attention: 8 entries of 40 queries against 50 keys, head dims 8 (q/k) and 16 (v)
+        AttentionProblem causal = attention(8, 40, 50, 8, 16, true, x), full = attention(8, 40, 50, 8, 16, false, x);
+        FusedAttention fused = (FusedAttention) be;
+        for (AttentionProblem a : new AttentionProblem[] {causal, full}) {
+            String name = a.causal() ? " causal" : "";
+            k.put("attention" + name, () -> fused.attention(a, y, colA));
+            k.put("attentionBackward" + name, () -> fused.attentionBackward(a, colA, dy, dx, m, v));
+        }
         return k;
+    }
+
+    /** Q, K, V of e entries read from the start of x: (e, lq, d), (e, lk, d), (e, lk, dv). */
+    private static AttentionProblem attention(int e, int lq, int lk, int d, int dv, boolean causal, Buffer x) {
+        long[] qOff = new long[e], kOff = new long[e], vOff = new long[e];
+        for (int i = 0; i < e; i++) {
+            qOff[i] = (long) i * lq * d;
+            kOff[i] = (long) e * lq * d + (long) i * lk * d;
+            vOff[i] = (long) e * (lq + lk) * d + (long) i * lk * dv;
+        }
+        return new AttentionProblem(e, lq, lk, d, dv, 0.35f, causal, x, qOff, d, x, kOff, d, x, vOff, dv);
     }
 }

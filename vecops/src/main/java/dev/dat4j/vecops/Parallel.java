@@ -18,7 +18,7 @@ final class Parallel {
     static final long MIN_TASK_ELEMENTS = 1 << 16;
 
     /** Tasks per thread when work is split. */
-    private static final int TASKS_PER_THREAD = 4;
+    static final int TASKS_PER_THREAD = 4;
 
     /** Chunk boundaries are multiples of this many floats (a cache line pair), so tasks do not share lines. */
     private static final long ALIGN = 32;

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 import static dev.dat4j.vecops.CpuBuffer.seg;
 import static dev.dat4j.vecops.Simd.L;
@@ -13,46 +14,50 @@ import static dev.dat4j.vecops.Simd.sumLanes;
 /**
  * Vector API {@link FusedAttention}. Per entry, K and V are transposed once into scratch arrays
  * (Kᵀ: (d, lkp), Vᵀ: (dv, lkp), lkp = lk rounded up to whole vectors, zero-padded), so that every
- * loop runs along the keys, one vector of keys at a time, whatever the head dim:
+ * loop runs along the keys, a vector of keys at a time, whatever the head dim. Query rows go in
+ * groups of {@link #R}: each Kᵀ, Vᵀ vector loaded from cache serves R rows (register blocking, as
+ * in GEMM), which makes the loops FMA-bound rather than load-bound.
  *
  * <pre>
- * per query row i (its keys fit in L1: a row of scores is lk floats)
- *   row   = scale·Σ_c q_ic·Kᵀ[c]          d FMAs per vector of keys, 4 vectors in flight
- *   row   = exp(row − max), sum            (forward)   or  exp(row − lse_i)  (backward)
- *   O_i   = (Σ_j row_j·Vᵀ[c, j]) / sum     4 output channels per pass over the row
- * backward, also per row:
- *   dp    = Σ_c dO_ic·Vᵀ[c];  D_i = Σ_j p_j·dp_j / Σ_j p_j;  ds = scale·p·(dp − D_i)
- *   dVᵀ[c] += p·dO_ic;  dKᵀ[c] += ds·q_ic;  dQ_ic = ds·Kᵀ[c]    (dKᵀ, dVᵀ: per-entry scratch)
+ * per group of R query rows (R rows of scores: R·lk floats, in L1/L2)
+ *   S     = scale·Q_g·Kᵀ                    R rows × 2 key vectors per step, d FMAs each
+ *   P     = exp(S − max) per row, sums       (backward: exp(S − lse))
+ *   O_g   = P·Vᵀᵀ / sums                     R rows × 2 channels per pass over the keys
+ * backward, also per group:
+ *   dP    = dO_g·Vᵀ;  D = rowsum(P ⊙ dP) / rowsum(P);  dS = scale·P ⊙ (dP − D)
+ *   dVᵀ  += dO_gᵀ·P;  dKᵀ += Q_gᵀ·dS;  dQ_g = dS·Kᵀᵀ    (dKᵀ, dVᵀ: per-entry scratch)
  * </pre>
  *
  * The forward pass splits (entry, block of query rows) units over the worker pool; the backward
- * pass splits entries (each accumulates its own dK, dV). Every loop is a small method of its own,
- * loading and storing through the Vector API directly (see {@link Simd}). Per unit of work the
- * arithmetic is that of GEMM, softmax, GEMM, but nothing of size lq·lk goes through memory.
+ * pass splits entries (each accumulates its own dK, dV). Every loop is a small method of its own
+ * (see {@link Simd} on C2's inlining budget).
  */
 final class VectorAttention {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-    /** Query rows per forward task: enough to amortise transposing K and V for them. */
-    private static final int ROWS_PER_TASK = 64;
+    /** Query rows per register block. */
+    static final int R = 4;
 
     private VectorAttention() {}
 
     /** Per-thread scratch, grown on demand and reused by every call on that thread. */
     private static final class Scratch {
         float[] kt = new float[0], vt = new float[0], dkt = new float[0], dvt = new float[0];
-        float[] row = new float[0], dp = new float[0], qi = new float[0], gi = new float[0], out = new float[0];
+        float[] p = new float[0], dp = new float[0], q = new float[0], g = new float[0], out = new float[0];
+        final float[] max = new float[R], sum = new float[R];
+        final int[] n = new int[R];
+        final float[] lanes = new float[2 * R * L], laneSums = new float[2 * R];
 
         void ensure(int d, int dv, int lkp, boolean backward) {
             if (kt.length < d * lkp) kt = new float[d * lkp];
             if (vt.length < dv * lkp) vt = new float[dv * lkp];
-            if (row.length < lkp) row = new float[lkp];
-            if (qi.length < d) qi = new float[d];
-            if (gi.length < dv) gi = new float[dv];
-            if (out.length < Math.max(d, dv)) out = new float[Math.max(d, dv)];
+            if (p.length < R * lkp) p = new float[R * lkp];
+            if (q.length < R * d) q = new float[R * d];
+            if (g.length < R * dv) g = new float[R * dv];
+            if (out.length < R * Math.max(d, dv)) out = new float[R * Math.max(d, dv)];
             if (!backward) return;
             if (dkt.length < d * lkp) dkt = new float[d * lkp];
             if (dvt.length < dv * lkp) dvt = new float[dv * lkp];
-            if (dp.length < lkp) dp = new float[lkp];
+            if (dp.length < R * lkp) dp = new float[R * lkp];
         }
     }
 
@@ -61,13 +66,17 @@ final class VectorAttention {
     // ---------------------------------------------------------------- forward
 
     static void forward(AttentionProblem a, Buffer o, Buffer lse) {
-        int blocks = Math.max(1, (a.lq() + ROWS_PER_TASK - 1) / ROWS_PER_TASK);
-        long workPerUnit = (long) Math.min(a.lq(), ROWS_PER_TASK) * a.lk() * (a.d() + a.dv());
+        // Units of (entry, block of query rows): about TASKS_PER_THREAD per thread, and no more
+        // blocks per entry than that needs, since each unit transposes its entry's K and V.
+        int wanted = Parallel.TASKS_PER_THREAD * WorkerPool.global().threads();
+        int blocks = Math.max(1, Math.min(ceilDiv(a.lq(), R), ceilDiv(wanted, Math.max(1, a.entries()))));
+        int rowsPerBlock = ceilDiv(ceilDiv(a.lq(), blocks), R) * R;
+        long workPerUnit = (long) rowsPerBlock * a.lk() * (a.d() + a.dv());
         MemorySegment so = seg(o), sl = seg(lse);
         Parallel.forRows(a.entries() * blocks, workPerUnit, (u0, u1) -> {
             Scratch s = SCRATCH.get();
             for (int u = u0; u < u1; u++) {
-                int e = u / blocks, i0 = (u % blocks) * ROWS_PER_TASK, i1 = Math.min(a.lq(), i0 + ROWS_PER_TASK);
+                int e = u / blocks, i0 = (u % blocks) * rowsPerBlock, i1 = Math.min(a.lq(), i0 + rowsPerBlock);
                 forwardRows(a, e, i0, i1, s, so, sl);
             }
         });
@@ -80,22 +89,45 @@ final class VectorAttention {
         s.ensure(d, dv, lkp, false);
         transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
         transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dv, s.vt, lkp);
-        for (int i = i0; i < i1; i++) {
-            long row = (long) e * a.lq() + i;
-            int n = a.visible(i), nv = padded(n);
-            if (n == 0) {
-                lse.setAtIndex(F, row, Float.NEGATIVE_INFINITY);
-                for (int c = 0; c < dv; c++) o.setAtIndex(F, row * dv + c, 0f);
+        for (int i = i0; i < i1; i += R) {
+            int rows = Math.min(R, i1 - i), nv = padded(a.visible(i + rows - 1));
+            readRows(a, e, i, rows, s.q);
+            for (int r = 0; r < R; r++) s.n[r] = r < rows ? a.visible(i + r) : 0;
+            forwardGroup(s, d, dv, lkp, nv, a.scale());
+            for (int r = 0; r < rows; r++) {
+                long row = (long) e * a.lq() + i + r;
+                MemorySegment.copy(s.out, r * dv, o, F, row * dv << 2, dv);
+                lse.setAtIndex(F, row, s.max[r] + (float) Math.log(s.sum[r]));
+            }
+        }
+    }
+
+    /*
+     * The group methods below do the arithmetic of R query rows on scratch arrays only. Memory
+     * segment access (transposes, row copies) stays in their callers on purpose: it inlines into
+     * thousands of compiler nodes, and a method holding both spends C2's inlining budget before
+     * the Vector API loops, which then run boxed (see Simd). AllocationAudit checks these kernels.
+     */
+
+    /** s.out (R, dv) = O of the group's rows (s.q, visible keys s.n), s.max and s.sum their softmax terms. */
+    private static void forwardGroup(Scratch s, int d, int dv, int lkp, int nv, float scale) {
+        scores(s.q, d, s.kt, lkp, nv, scale, s.p, lkp);
+        for (int r = 0; r < R; r++) {
+            int base = r * lkp;
+            if (s.n[r] == 0) {                   // no visible key (or a row past the end): P = 0, O = 0
+                java.util.Arrays.fill(s.p, base, base + nv, 0f);
+                s.max[r] = Float.NEGATIVE_INFINITY;
+                s.sum[r] = 0f;
                 continue;
             }
-            readRow(seg(a.q()), a.qOff()[e] + (long) i * a.ldq(), d, s.qi);
-            scores(s.qi, d, s.kt, lkp, nv, a.scale(), s.row);
-            maskTail(s.row, n, nv);
-            float max = max(s.row, nv);
-            float sum = expShift(s.row, nv, max);
-            products(s.row, s.vt, lkp, nv, dv, s.out);
-            for (int c = 0; c < dv; c++) o.setAtIndex(F, row * dv + c, s.out[c] / sum);
-            lse.setAtIndex(F, row, max + (float) Math.log(sum));
+            maskTail(s.p, base + s.n[r], base + nv);
+            s.max[r] = max(s.p, base, nv);
+            s.sum[r] = expShift(s.p, base, nv, s.max[r]);
+        }
+        products(s.p, lkp, s.vt, lkp, nv, dv, s.out, s);
+        for (int r = 0; r < R; r++) {
+            float inv = s.sum[r] == 0f ? 0f : 1f / s.sum[r];
+            for (int c = 0; c < dv; c++) s.out[r * dv + c] *= inv;
         }
     }
 
@@ -118,121 +150,199 @@ final class VectorAttention {
         transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dvw, s.vt, lkp);
         java.util.Arrays.fill(s.dkt, 0, d * lkp, 0f);
         java.util.Arrays.fill(s.dvt, 0, dvw * lkp, 0f);
-        for (int i = 0; i < a.lq(); i++) {
-            long row = (long) e * a.lq() + i;
-            int n = a.visible(i), nv = padded(n);
-            if (n == 0) {
-                for (int c = 0; c < d; c++) dq.setAtIndex(F, row * d + c, 0f);
-                continue;
+        for (int i = 0; i < a.lq(); i += R) {
+            int rows = Math.min(R, a.lq() - i), nv = padded(a.visible(i + rows - 1));
+            readRows(a, e, i, rows, s.q);
+            java.util.Arrays.fill(s.g, 0f);
+            MemorySegment.copy(dO, F, ((long) e * a.lq() + i) * dvw << 2, s.g, 0, rows * dvw);
+            for (int r = 0; r < R; r++) {
+                s.n[r] = r < rows ? a.visible(i + r) : 0;
+                s.max[r] = r < rows ? lse.getAtIndex(F, (long) e * a.lq() + i + r) : 0f;
             }
-            readRow(seg(a.q()), a.qOff()[e] + (long) i * a.ldq(), d, s.qi);
-            readRow(dO, row * dvw, dvw, s.gi);
-            scores(s.qi, d, s.kt, lkp, nv, a.scale(), s.row);
-            maskTail(s.row, n, nv);
-            float mass = expShift(s.row, nv, lse.getAtIndex(F, row)); // row = P_i, mass = Σ_j P_ij
-            scores(s.gi, dvw, s.vt, lkp, nv, 1f, s.dp);                 // dp = dO_i·Vᵀ
-            float dot = product(s.row, s.dp, 0, nv) / mass;              // D_i = Σ_j P_ij·dP_ij / Σ_j P_ij
-            scoreGradients(s.row, s.dp, nv, dot, a.scale());             // dp = dS_i
-            accumulate(s.dvt, lkp, nv, s.row, s.gi, dvw);
-            accumulate(s.dkt, lkp, nv, s.dp, s.qi, d);
-            products(s.dp, s.kt, lkp, nv, d, s.out);
-            for (int c = 0; c < d; c++) dq.setAtIndex(F, row * d + c, s.out[c]);
+            backwardGroup(s, d, dvw, lkp, nv, a.scale());
+            MemorySegment.copy(s.out, 0, dq, F, ((long) e * a.lq() + i) * d << 2, rows * d);
         }
         untranspose(s.dkt, lkp, a.lk(), keys, d, dk, (long) e * a.lk() * d);
         untranspose(s.dvt, lkp, a.lk(), keys, dvw, dv, (long) e * a.lk() * dvw);
     }
 
-    // ---------------------------------------------------------------- row kernels
+    /**
+     * One group's share of the gradients: s.out (R, d) = dQ of its rows, dKᵀ and dVᵀ accumulated.
+     * Inputs: s.q (R, d), s.g = dO (R, dv), s.n visible keys, s.max = lse per row.
+     */
+    private static void backwardGroup(Scratch s, int d, int dv, int lkp, int nv, float scale) {
+        scores(s.q, d, s.kt, lkp, nv, scale, s.p, lkp);
+        scores(s.g, dv, s.vt, lkp, nv, 1f, s.dp, lkp);                    // dP = dO·Vᵀ
+        for (int r = 0; r < R; r++) {
+            int base = r * lkp;
+            if (s.n[r] == 0) {                   // no visible key (or a row past the end): P = dS = 0
+                java.util.Arrays.fill(s.p, base, base + nv, 0f);
+                java.util.Arrays.fill(s.dp, base, base + nv, 0f);
+                continue;
+            }
+            maskTail(s.p, base + s.n[r], base + nv);
+            float mass = expShift(s.p, base, nv, s.max[r]);                 // P, Σ_j P
+            float dot = product(s.p, s.dp, base, nv) / mass;                // D = Σ_j P·dP / Σ_j P
+            scoreGradients(s.p, s.dp, base, nv, dot, scale);                // dp = dS
+        }
+        accumulate(s.dvt, lkp, nv, s.p, lkp, s.g, dv);
+        accumulate(s.dkt, lkp, nv, s.dp, lkp, s.q, d);
+        products(s.dp, lkp, s.kt, lkp, nv, d, s.out, s);
+    }
 
-    /** out[j] = scale·Σ_c x[c]·mt[c·lkp + j] for j < nv (nv a multiple of L): 4 key vectors at a time. */
-    private static void scores(float[] x, int width, float[] mt, int lkp, int nv, float scale, float[] out) {
+    /** R query rows of entry e from row i into x (R, d); rows past {@code rows} are zero. */
+    private static void readRows(AttentionProblem a, int e, int i, int rows, float[] x) {
+        int d = a.d();
+        MemorySegment q = seg(a.q());
+        for (int r = 0; r < R; r++) {
+            if (r < rows) MemorySegment.copy(q, F, (a.qOff()[e] + (long) (i + r) * a.ldq()) << 2, x, r * d, d);
+            else java.util.Arrays.fill(x, r * d, (r + 1) * d, 0f);
+        }
+    }
+
+    // ---------------------------------------------------------------- row-group kernels
+
+    /**
+     * out[r·ldo + j] = scale·Σ_c x[r·width + c]·mt[c·lkp + j] for the R rows r and j < nv (a
+     * multiple of L): R rows × 2 key vectors of accumulators, so each loaded vector feeds R FMAs.
+     */
+    private static void scores(float[] x, int width, float[] mt, int lkp, int nv, float scale, float[] out, int ldo) {
         int j = 0;
-        for (; j + 4 * L <= nv; j += 4 * L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (; j + 2 * L <= nv; j += 2 * L) {
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
             for (int c = 0, base = j; c < width; c++, base += lkp) {
-                FloatVector xc = FloatVector.broadcast(S, x[c]);
-                a0 = FloatVector.fromArray(S, mt, base).fma(xc, a0);
-                a1 = FloatVector.fromArray(S, mt, base + L).fma(xc, a1);
-                a2 = FloatVector.fromArray(S, mt, base + 2 * L).fma(xc, a2);
-                a3 = FloatVector.fromArray(S, mt, base + 3 * L).fma(xc, a3);
+                FloatVector k0 = FloatVector.fromArray(S, mt, base), k1 = FloatVector.fromArray(S, mt, base + L);
+                FloatVector x0 = FloatVector.broadcast(S, x[c]), x1 = FloatVector.broadcast(S, x[width + c]);
+                FloatVector x2 = FloatVector.broadcast(S, x[2 * width + c]), x3 = FloatVector.broadcast(S, x[3 * width + c]);
+                a00 = k0.fma(x0, a00);
+                a01 = k1.fma(x0, a01);
+                a10 = k0.fma(x1, a10);
+                a11 = k1.fma(x1, a11);
+                a20 = k0.fma(x2, a20);
+                a21 = k1.fma(x2, a21);
+                a30 = k0.fma(x3, a30);
+                a31 = k1.fma(x3, a31);
             }
-            a0.mul(scale).intoArray(out, j);
-            a1.mul(scale).intoArray(out, j + L);
-            a2.mul(scale).intoArray(out, j + 2 * L);
-            a3.mul(scale).intoArray(out, j + 3 * L);
+            a00.mul(scale).intoArray(out, j);
+            a01.mul(scale).intoArray(out, j + L);
+            a10.mul(scale).intoArray(out, ldo + j);
+            a11.mul(scale).intoArray(out, ldo + j + L);
+            a20.mul(scale).intoArray(out, 2 * ldo + j);
+            a21.mul(scale).intoArray(out, 2 * ldo + j + L);
+            a30.mul(scale).intoArray(out, 3 * ldo + j);
+            a31.mul(scale).intoArray(out, 3 * ldo + j + L);
         }
-        for (; j < nv; j += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = 0, base = j; c < width; c++, base += lkp) {
-                acc = FloatVector.fromArray(S, mt, base).fma(FloatVector.broadcast(S, x[c]), acc);
-            }
-            acc.mul(scale).intoArray(out, j);
-        }
+        if (j < nv) scoresLastVector(x, width, mt, lkp, j, scale, out, ldo);
     }
 
-    /** row[n..nv) = −∞: keys past the visible ones (or past lk) get probability 0. */
-    private static void maskTail(float[] row, int n, int nv) {
-        for (int j = n; j < nv; j++) row[j] = Float.NEGATIVE_INFINITY;
+    /** {@link #scores} for the one key vector at j left over by its 2-vector steps. */
+    private static void scoresLastVector(float[] x, int width, float[] mt, int lkp, int j, float scale, float[] out, int ldo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int c = 0, base = j; c < width; c++, base += lkp) {
+            FloatVector k = FloatVector.fromArray(S, mt, base);
+            a0 = k.fma(FloatVector.broadcast(S, x[c]), a0);
+            a1 = k.fma(FloatVector.broadcast(S, x[width + c]), a1);
+            a2 = k.fma(FloatVector.broadcast(S, x[2 * width + c]), a2);
+            a3 = k.fma(FloatVector.broadcast(S, x[3 * width + c]), a3);
+        }
+        a0.mul(scale).intoArray(out, j);
+        a1.mul(scale).intoArray(out, ldo + j);
+        a2.mul(scale).intoArray(out, 2 * ldo + j);
+        a3.mul(scale).intoArray(out, 3 * ldo + j);
     }
 
-    private static float max(float[] row, int nv) {
+    /** a[from..to) = −∞: keys past the visible ones (or past lk) get probability 0. */
+    private static void maskTail(float[] a, int from, int to) {
+        java.util.Arrays.fill(a, from, to, Float.NEGATIVE_INFINITY);
+    }
+
+    private static float max(float[] a, int off, int nv) {
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < nv; j += L) acc = acc.max(FloatVector.fromArray(S, row, j));
-        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+        for (int j = 0; j < nv; j += L) acc = acc.max(FloatVector.fromArray(S, a, off + j));
+        return acc.reduceLanes(VectorOperators.MAX);
     }
 
-    /** row = exp(row − shift) in place; returns the sum. */
-    private static float expShift(float[] row, int nv, float shift) {
+    /** a[off..off+nv) = exp(a − shift) in place; returns their sum. */
+    private static float expShift(float[] a, int off, int nv, float shift) {
         FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < nv; j += L) {
-            FloatVector p = Simd.exp(FloatVector.fromArray(S, row, j).sub(shift));
-            p.intoArray(row, j);
+        for (int j = off; j < off + nv; j += L) {
+            FloatVector p = Simd.exp(FloatVector.fromArray(S, a, j).sub(shift));
+            p.intoArray(a, j);
             acc = acc.add(p);
         }
         return sumLanes(acc);
     }
 
-    /** out[c] = Σ_j x[j]·mt[c·lkp + j] for c < width, 4 channels per pass over x. */
-    private static void products(float[] x, float[] mt, int lkp, int nv, int width, float[] out) {
-        int c = 0;
-        for (; c + 4 <= width; c += 4) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            int b0 = c * lkp, b1 = b0 + lkp, b2 = b1 + lkp, b3 = b2 + lkp;
+    /**
+     * out[r·width + c] = Σ_j x[r·ldx + j]·mt[c·lkp + j] for the R rows and c < width: R rows × 2
+     * channels of accumulators per pass over the keys. The accumulators' lanes are added up by
+     * {@link #laneSums}, outside this method: at its size, a vector handed to Simd.sumLanes here
+     * would be boxed (C2's inlining budget is spent).
+     */
+    private static void products(float[] x, int ldx, float[] mt, int lkp, int nv, int width, float[] out, Scratch s) {
+        float[] lanes = s.lanes, sums = s.laneSums;
+        for (int c = 0; c < width; c += 2) {
+            int m0 = c * lkp, m1 = c + 1 < width ? m0 + lkp : m0; // an odd last channel is computed twice
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
             for (int j = 0; j < nv; j += L) {
-                FloatVector xj = FloatVector.fromArray(S, x, j);
-                a0 = FloatVector.fromArray(S, mt, b0 + j).fma(xj, a0);
-                a1 = FloatVector.fromArray(S, mt, b1 + j).fma(xj, a1);
-                a2 = FloatVector.fromArray(S, mt, b2 + j).fma(xj, a2);
-                a3 = FloatVector.fromArray(S, mt, b3 + j).fma(xj, a3);
+                FloatVector v0 = FloatVector.fromArray(S, mt, m0 + j), v1 = FloatVector.fromArray(S, mt, m1 + j);
+                FloatVector x0 = FloatVector.fromArray(S, x, j), x1 = FloatVector.fromArray(S, x, ldx + j);
+                FloatVector x2 = FloatVector.fromArray(S, x, 2 * ldx + j), x3 = FloatVector.fromArray(S, x, 3 * ldx + j);
+                a00 = v0.fma(x0, a00);
+                a01 = v1.fma(x0, a01);
+                a10 = v0.fma(x1, a10);
+                a11 = v1.fma(x1, a11);
+                a20 = v0.fma(x2, a20);
+                a21 = v1.fma(x2, a21);
+                a30 = v0.fma(x3, a30);
+                a31 = v1.fma(x3, a31);
             }
-            out[c] = sumLanes(a0);
-            out[c + 1] = sumLanes(a1);
-            out[c + 2] = sumLanes(a2);
-            out[c + 3] = sumLanes(a3);
+            a00.intoArray(lanes, 0);
+            a01.intoArray(lanes, L);
+            a10.intoArray(lanes, 2 * L);
+            a11.intoArray(lanes, 3 * L);
+            a20.intoArray(lanes, 4 * L);
+            a21.intoArray(lanes, 5 * L);
+            a30.intoArray(lanes, 6 * L);
+            a31.intoArray(lanes, 7 * L);
+            laneSums(lanes, sums);
+            for (int r = 0; r < R; r++) {
+                out[r * width + c] = sums[2 * r];
+                if (c + 1 < width) out[r * width + c + 1] = sums[2 * r + 1];
+            }
         }
-        for (; c < width; c++) out[c] = product(x, mt, c * lkp, nv);
     }
 
-    private static float product(float[] x, float[] mt, int base, int nv) {
+    /** sums[q] = the sum of the lanes of the vector at lanes[q·L..] (in Simd.sumLanes order). */
+    private static void laneSums(float[] lanes, float[] sums) {
+        for (int q = 0; q < sums.length; q++) sums[q] = sumLanes(FloatVector.fromArray(S, lanes, q * L));
+    }
+
+    /** Σ_j x[off + j]·y[off + j] for j < nv. */
+    private static float product(float[] x, float[] y, int off, int nv) {
         FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < nv; j += L) acc = FloatVector.fromArray(S, mt, base + j).fma(FloatVector.fromArray(S, x, j), acc);
+        for (int j = off; j < off + nv; j += L) acc = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), acc);
         return sumLanes(acc);
     }
 
-    /** dp = scale·p·(dp − dot): dS of one query row, in place. */
-    private static void scoreGradients(float[] p, float[] dp, int nv, float dot, float scale) {
-        for (int j = 0; j < nv; j += L) {
+    /** dp = scale·p·(dp − dot) on [off, off+nv): dS of one query row, in place. */
+    private static void scoreGradients(float[] p, float[] dp, int off, int nv, float dot, float scale) {
+        for (int j = off; j < off + nv; j += L) {
             FloatVector pj = FloatVector.fromArray(S, p, j);
             FloatVector.fromArray(S, dp, j).sub(dot).mul(pj).mul(scale).intoArray(dp, j);
         }
     }
 
-    /** acc[c·lkp + j] += x[j]·w[c] for c < width, j < nv. */
-    private static void accumulate(float[] acc, int lkp, int nv, float[] x, float[] w, int width) {
+    /** acc[c·lkp + j] += Σ_r x[r·ldx + j]·w[r·width + c] for c < width, j < nv: one load and store of acc per R FMAs. */
+    private static void accumulate(float[] acc, int lkp, int nv, float[] x, int ldx, float[] w, int width) {
         for (int c = 0, base = 0; c < width; c++, base += lkp) {
-            FloatVector wc = FloatVector.broadcast(S, w[c]);
+            FloatVector w0 = FloatVector.broadcast(S, w[c]), w1 = FloatVector.broadcast(S, w[width + c]);
+            FloatVector w2 = FloatVector.broadcast(S, w[2 * width + c]), w3 = FloatVector.broadcast(S, w[3 * width + c]);
             for (int j = 0; j < nv; j += L) {
-                FloatVector.fromArray(S, x, j).fma(wc, FloatVector.fromArray(S, acc, base + j)).intoArray(acc, base + j);
+                FloatVector t = FloatVector.fromArray(S, x, j).fma(w0, FloatVector.fromArray(S, acc, base + j));
+                t = FloatVector.fromArray(S, x, ldx + j).fma(w1, t);
+                t = FloatVector.fromArray(S, x, 2 * ldx + j).fma(w2, t);
+                FloatVector.fromArray(S, x, 3 * ldx + j).fma(w3, t).intoArray(acc, base + j);
             }
         }
     }
@@ -256,8 +366,8 @@ final class VectorAttention {
         }
     }
 
-    private static void readRow(MemorySegment src, long off, int n, float[] dst) {
-        MemorySegment.copy(src, F, off << 2, dst, 0, n);
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 
     /** n rounded up to a whole number of vectors. */

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,7 +24,11 @@ class LmTrainingOnDeviceTest {
     void trainingNeverTouchesHostMemoryOfBuffers() {
         var reference = LmTrainingRun.train(Backends.cpu(), STEPS);
         var opaque = LmTrainingRun.train(OpaqueBuffers.wrap(Backends.cpu()), STEPS);
-        assertArrayEquals(reference.losses(), opaque.losses(), "same kernels, same losses");
+        // The CPU backend runs attention as fused kernels; the opaque wrapper, like a device, gets
+        // GEMM, softmax, GEMM: the same losses up to float rounding.
+        for (int i = 0; i < STEPS; i++) {
+            assertRelativelyClose(reference.losses()[i], opaque.losses()[i], 1e-5, "loss of step " + (i + 1) + " (opaque buffers)");
+        }
         assertTrue(reference.losses()[STEPS - 1] < reference.losses()[0], "training lowers the loss: "
                 + java.util.Arrays.toString(reference.losses()));
     }
@@ -69,7 +72,7 @@ class LmTrainingOnDeviceTest {
 
     private static void assertRelativelyClose(double expected, double actual, double rtol, String what) {
         if (!(Math.abs(actual - expected) <= rtol * Math.abs(expected))) {
-            fail(what + ": gpu " + actual + " vs cpu " + expected + " (relative difference "
+            fail(what + ": " + actual + " vs cpu " + expected + " (relative difference "
                     + Math.abs(actual - expected) / Math.abs(expected) + ", allowed " + rtol + ")");
         }
     }
