@@ -266,7 +266,7 @@ final class VectorAttention {
     private static float expShift(float[] a, int off, int nv, float shift) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = off; j < off + nv; j += L) {
-            FloatVector p = Simd.exp(FloatVector.fromArray(S, a, j).sub(shift));
+            FloatVector p = Simd.expNoOverflow(FloatVector.fromArray(S, a, j).sub(shift));
             p.intoArray(a, j);
             acc = acc.add(p);
         }

@@ -60,7 +60,7 @@ final class VectorSoftmax {
         FloatVector vsum = FloatVector.zero(S);
         int end = (int) bound(n), j = 0;
         for (; j < end; j += L) {
-            FloatVector e = Simd.exp(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).fma(vscale, vshift));
+            FloatVector e = Simd.expNoOverflow(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).fma(vscale, vshift));
             e.intoMemorySegment(y, (base + j) << 2, ORDER);
             vsum = vsum.add(e);
         }
@@ -127,7 +127,7 @@ final class VectorSoftmax {
                                               float sum) {
         int end = (int) bound(n), j = 0;
         for (; j < end; j += L) {
-            FloatVector p = Simd.exp(FloatVector.fromMemorySegment(S, y, (base + j) << 2, ORDER));
+            FloatVector p = Simd.expNoOverflow(FloatVector.fromMemorySegment(S, y, (base + j) << 2, ORDER));
             FloatVector d = FloatVector.fromMemorySegment(S, dy, (base + j) << 2, ORDER);
             d.sub(p.mul(sum)).intoMemorySegment(dx, (base + j) << 2, ORDER);
         }
@@ -193,7 +193,7 @@ final class VectorSoftmax {
     private static float expSum(MemorySegment x, long base, int n, float shift) {
         int end = (int) bound(n), j = 0;
         FloatVector acc = FloatVector.zero(S);
-        for (; j < end; j += L) acc = acc.add(Simd.exp(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(shift)));
+        for (; j < end; j += L) acc = acc.add(Simd.expNoOverflow(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).sub(shift)));
         float sum = sumLanes(acc);
         for (; j < n; j++) sum += (float) Math.exp(get(x, base + j) - shift);
         return sum;

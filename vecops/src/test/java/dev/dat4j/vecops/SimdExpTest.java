@@ -41,4 +41,25 @@ class SimdExpTest {
             else assertEquals((float) Math.exp(xi), y[i], 2 * Math.ulp((float) Math.exp(xi)), "exp(" + xi + ")");
         }
     }
+
+    /** expNoOverflow is exp without its overflow branch: the same bits wherever it applies (x ≤ 88), NaN and −∞ included. */
+    @Test
+    void noOverflowVariantHasTheSameBits() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] x = new float[64 * Simd.L];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-120, 88);
+        x[0] = Float.NaN;
+        x[1] = Float.NEGATIVE_INFINITY;
+        x[2] = 0f;
+        x[3] = -0f;
+        x[4] = 88f;
+        float[] expected = exp(x);
+        for (int i = 0; i < x.length; i += Simd.L) {
+            float[] y = new float[Simd.L];
+            Simd.expNoOverflow(FloatVector.fromArray(Simd.S, x, i)).intoArray(y, 0);
+            for (int j = 0; j < Simd.L; j++) {
+                assertEquals(Float.floatToRawIntBits(expected[i + j]), Float.floatToRawIntBits(y[j]), "expNoOverflow(" + x[i + j] + ")");
+            }
+        }
+    }
 }
