@@ -58,12 +58,19 @@ final class VectorReduce {
         return r;
     }
 
-    /** max s[off .. off+n) (−∞ for n = 0; NaN if any element is NaN). */
+    /**
+     * max s[off .. off+n) (−∞ for n = 0; NaN if any element is NaN). Two accumulators: a row in
+     * L1 is otherwise bound by the latency of the max chain (softmax's first pass).
+     */
     static float max(MemorySegment s, long off, int n) {
-        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector acc0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc1 = acc0;
         int j = 0;
-        for (int end = (int) bound(n); j < end; j += L) acc = acc.max(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
-        float r = acc.reduceLanes(VectorOperators.MAX);
+        for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
+            acc0 = acc0.max(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
+            acc1 = acc1.max(FloatVector.fromMemorySegment(S, s, (off + j + L) << 2, ORDER));
+        }
+        for (int end = (int) bound(n); j < end; j += L) acc0 = acc0.max(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));
+        float r = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
         for (; j < n; j++) r = Math.max(r, get(s, off + j));
         return r;
     }
