@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,6 +32,8 @@ final class Simd {
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Doubles in vectors of the same bit size as {@link #S} (half as many lanes). */
     static final VectorSpecies<Double> DS = VectorSpecies.of(double.class, S.vectorShape());
+    /** Ints in vectors of the same bit size as {@link #S}. */
+    static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
 
     /** Butterfly shuffles i ↦ i ⊕ h for h = L/2, L/4, …, 1 (see {@link #sumLanes}). */
     private static final VectorShuffle<Float>[] FLOAT_FOLDS = folds(S);
@@ -112,6 +115,79 @@ final class Simd {
         FloatVector e = p.mul(biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
         e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
         return overflow ? e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX)) : e;
+    }
+
+    /**
+     * tanh per lane from basic arithmetic (Cephes' single-precision scheme, within 2e-7 absolute of
+     * {@link Math#tanh}; the same bits in every JIT tier, like {@link #exp}): an odd polynomial for
+     * |x| < 0.625, else sign(x)·(1 − 2/(e^{2|x|} + 1)). NaN stays NaN.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs(), z = a.mul(a);
+        FloatVector p = z.fma(FloatVector.broadcast(S, -5.70498872745e-3f), FloatVector.broadcast(S, 2.06390887954e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+        FloatVector small = p.mul(z).fma(a, a);
+        FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        FloatVector t = large.blend(small, a.compare(VectorOperators.LT, 0.625f)); // tanh |x| ≥ 0
+        return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats(); // the sign of x
+    }
+
+    private static final float SQRT_HALF = 0.70710678118654752440f;
+
+    /**
+     * Natural log per lane from basic arithmetic (Cephes' single-precision scheme: x = m·2^e with
+     * m in [√½, √2), log(m) by a degree-9 polynomial in m − 1, e·ln 2 in two parts), so that it gives
+     * the same bits in every JIT tier. log 0 = −∞, log of a negative number or NaN = NaN,
+     * log ∞ = ∞; subnormal inputs are scaled by 2^23 first.
+     */
+    static FloatVector log(FloatVector x) {
+        // Split in parts below C2's 325-bytecode limit for inlining a hot method: one method of
+        // 441 bytecodes was never inlined, and its vector argument and result were boxed.
+        FloatVector r = logReduced(logMantissa(x), logExponent(x));
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        r = r.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+    }
+
+    /** x's bits, subnormals scaled by 2^23 into normal range. */
+    private static IntVector logBits(FloatVector x) {
+        return x.blend(x.mul(8388608f), x.compare(VectorOperators.LT, Float.MIN_NORMAL)).reinterpretAsInts();
+    }
+
+    /** f = m − 1 (or 2m − 1 when m < √½) for x = m·2^e, m in [0.5, 1). */
+    private static FloatVector logMantissa(FloatVector x) {
+        FloatVector m = logBits(x).and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
+        return m.add(m.blend(0f, m.compare(VectorOperators.GE, SQRT_HALF))).sub(1f);
+    }
+
+    /** The exponent e of x = m·2^e (m in [0.5, 1)), minus 1 when m < √½, as a float. */
+    private static FloatVector logExponent(FloatVector x) {
+        VectorMask<Float> tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        IntVector bits = logBits(x);
+        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
+        e = e.sub(IntVector.zero(IS).blend(23, tiny.cast(IS)));
+        e = e.sub(IntVector.zero(IS).blend(1, m.compare(VectorOperators.LT, SQRT_HALF).cast(IS)));
+        return e.convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+    }
+
+    /** log(1 + f) + fe·ln 2 (Cephes' polynomial, ln 2 in two parts). */
+    private static FloatVector logReduced(FloatVector f, FloatVector fe) {
+        FloatVector z = f.mul(f);
+        FloatVector y = f.fma(FloatVector.broadcast(S, 7.0376836292e-2f), FloatVector.broadcast(S, -1.1514610310e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 1.1676998740e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.2420140846e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 1.4249322787e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.6668057665e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 2.0000714765e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -2.4999993993e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 3.3333331174e-1f));
+        y = y.mul(f).mul(z);
+        y = fe.fma(FloatVector.broadcast(S, -2.12194440e-4f), y);
+        y = z.fma(FloatVector.broadcast(S, -0.5f), y);
+        return fe.fma(FloatVector.broadcast(S, 0.693359375f), f.add(y));
     }
 
     /** Largest multiple of L not above n: the end of the vector loop, the start of the scalar tail. */
