@@ -24,7 +24,7 @@ final class FusedAttentionOps {
         AttentionProblem p = new AttentionProblem(entries, lq, lk, d, dv, scale, causal,
                 qo.buffer, qo.offsets, qo.ld, ko.buffer, ko.offsets, ko.ld, vo.buffer, vo.offsets, vo.ld);
         Tensor o = Ops.out(AttentionOps.shape(batch, lq, dv));
-        Tensor lse = Ops.out(new int[] {Math.max(1, entries * lq)});
+        Tensor lse = Ops.out(new int[] {Math.max(1, Math.toIntExact((long) entries * lq))});
         kernels.attention(p, o.buffer(), lse.buffer());
         int[] qs = q.shape, ks = k.shape, vs = v.shape;
         return Ops.record(o, "scaledDotProductAttention", grad -> {
