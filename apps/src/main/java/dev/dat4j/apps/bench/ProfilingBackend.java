@@ -160,7 +160,8 @@ class ProfilingBackend implements Backend {
 
     @Override
     public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out) {
-        time("copyStrided", () -> inner.copyStrided(shape, src, srcStrides, out));
+        String key = "copyStrided" + (shapes ? " " + java.util.Arrays.toString(shape) + " " + java.util.Arrays.toString(srcStrides) : "");
+        time(key, () -> inner.copyStrided(shape, src, srcStrides, out));
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class TrainStepCommand implements Runnable {
     int steps;
 
     @Option(names = "--profile", arity = "0..1", fallbackValue = "kernels", paramLabel = "kernels|shapes",
-            description = "Time every kernel call and print the time per kernel per step (shapes: GEMMs per shape).")
+            description = "Time every kernel call and print the time per kernel per step (shapes: GEMMs, binary ops and strided copies per shape).")
     String profile;
 
     @Option(names = "--print-config", description = "Print the model config JSON (stderr) before running.")
