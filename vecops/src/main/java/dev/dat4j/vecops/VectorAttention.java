@@ -333,17 +333,47 @@ final class VectorAttention {
         }
     }
 
-    /** acc[c·lkp + j] += Σ_r x[r·ldx + j]·w[r·width + c] for c < width, j < nv: one load and store of acc per R FMAs. */
+    /**
+     * acc[c·lkp + j] += Σ_r x[r·ldx + j]·w[r·width + c] for c < width, j < nv: 4 channels at a time,
+     * so each loaded x vector feeds 4 FMAs and each acc vector is loaded and stored once per R.
+     */
     private static void accumulate(float[] acc, int lkp, int nv, float[] x, int ldx, float[] w, int width) {
-        for (int c = 0, base = 0; c < width; c++, base += lkp) {
-            FloatVector w0 = FloatVector.broadcast(S, w[c]), w1 = FloatVector.broadcast(S, w[width + c]);
-            FloatVector w2 = FloatVector.broadcast(S, w[2 * width + c]), w3 = FloatVector.broadcast(S, w[3 * width + c]);
-            for (int j = 0; j < nv; j += L) {
-                FloatVector t = FloatVector.fromArray(S, x, j).fma(w0, FloatVector.fromArray(S, acc, base + j));
-                t = FloatVector.fromArray(S, x, ldx + j).fma(w1, t);
-                t = FloatVector.fromArray(S, x, 2 * ldx + j).fma(w2, t);
-                FloatVector.fromArray(S, x, 3 * ldx + j).fma(w3, t).intoArray(acc, base + j);
-            }
+        int c = 0;
+        for (; c + 4 <= width; c += 4) accumulate4(acc, lkp, nv, x, ldx, w, width, c);
+        for (; c < width; c++) accumulate1(acc, lkp, nv, x, ldx, w, width, c);
+    }
+
+    /** {@link #accumulate} for channels c..c+3: the 16 weights stay in registers. */
+    private static void accumulate4(float[] acc, int lkp, int nv, float[] x, int ldx, float[] w, int width, int c) {
+        int b0 = c * lkp, b1 = b0 + lkp, b2 = b1 + lkp, b3 = b2 + lkp, w1 = width, w2 = 2 * width, w3 = 3 * width;
+        FloatVector r0c0 = FloatVector.broadcast(S, w[c]), r0c1 = FloatVector.broadcast(S, w[c + 1]);
+        FloatVector r0c2 = FloatVector.broadcast(S, w[c + 2]), r0c3 = FloatVector.broadcast(S, w[c + 3]);
+        FloatVector r1c0 = FloatVector.broadcast(S, w[w1 + c]), r1c1 = FloatVector.broadcast(S, w[w1 + c + 1]);
+        FloatVector r1c2 = FloatVector.broadcast(S, w[w1 + c + 2]), r1c3 = FloatVector.broadcast(S, w[w1 + c + 3]);
+        FloatVector r2c0 = FloatVector.broadcast(S, w[w2 + c]), r2c1 = FloatVector.broadcast(S, w[w2 + c + 1]);
+        FloatVector r2c2 = FloatVector.broadcast(S, w[w2 + c + 2]), r2c3 = FloatVector.broadcast(S, w[w2 + c + 3]);
+        FloatVector r3c0 = FloatVector.broadcast(S, w[w3 + c]), r3c1 = FloatVector.broadcast(S, w[w3 + c + 1]);
+        FloatVector r3c2 = FloatVector.broadcast(S, w[w3 + c + 2]), r3c3 = FloatVector.broadcast(S, w[w3 + c + 3]);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, j), x1 = FloatVector.fromArray(S, x, ldx + j);
+            FloatVector x2 = FloatVector.fromArray(S, x, 2 * ldx + j), x3 = FloatVector.fromArray(S, x, 3 * ldx + j);
+            x3.fma(r3c0, x2.fma(r2c0, x1.fma(r1c0, x0.fma(r0c0, FloatVector.fromArray(S, acc, b0 + j))))).intoArray(acc, b0 + j);
+            x3.fma(r3c1, x2.fma(r2c1, x1.fma(r1c1, x0.fma(r0c1, FloatVector.fromArray(S, acc, b1 + j))))).intoArray(acc, b1 + j);
+            x3.fma(r3c2, x2.fma(r2c2, x1.fma(r1c2, x0.fma(r0c2, FloatVector.fromArray(S, acc, b2 + j))))).intoArray(acc, b2 + j);
+            x3.fma(r3c3, x2.fma(r2c3, x1.fma(r1c3, x0.fma(r0c3, FloatVector.fromArray(S, acc, b3 + j))))).intoArray(acc, b3 + j);
+        }
+    }
+
+    /** {@link #accumulate} for channel c alone. */
+    private static void accumulate1(float[] acc, int lkp, int nv, float[] x, int ldx, float[] w, int width, int c) {
+        int base = c * lkp;
+        FloatVector w0 = FloatVector.broadcast(S, w[c]), w1 = FloatVector.broadcast(S, w[width + c]);
+        FloatVector w2 = FloatVector.broadcast(S, w[2 * width + c]), w3 = FloatVector.broadcast(S, w[3 * width + c]);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector t = FloatVector.fromArray(S, x, j).fma(w0, FloatVector.fromArray(S, acc, base + j));
+            t = FloatVector.fromArray(S, x, ldx + j).fma(w1, t);
+            t = FloatVector.fromArray(S, x, 2 * ldx + j).fma(w2, t);
+            FloatVector.fromArray(S, x, 3 * ldx + j).fma(w3, t).intoArray(acc, base + j);
         }
     }
 
