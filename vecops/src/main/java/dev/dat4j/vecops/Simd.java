@@ -145,31 +145,22 @@ final class Simd {
     static FloatVector log(FloatVector x) {
         // Split in parts below C2's 325-bytecode limit for inlining a hot method: one method of
         // 441 bytecodes was never inlined, and its vector argument and result were boxed.
-        FloatVector r = logReduced(logMantissa(x), logExponent(x));
+        VectorMask<Float> tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        IntVector bits = x.blend(x.mul(8388608f), tiny).reinterpretAsInts();  // subnormals scaled by 2^23
+        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats(); // x = m·2^e, m in [0.5, 1)
+        VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
+        FloatVector f = m.add(m.blend(0f, low.not())).sub(1f);               // m − 1, or 2m − 1 below √½
+        FloatVector r = logReduced(f, logExponent(bits, tiny, low));
         r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         r = r.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         return r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
     }
 
-    /** x's bits, subnormals scaled by 2^23 into normal range. */
-    private static IntVector logBits(FloatVector x) {
-        return x.blend(x.mul(8388608f), x.compare(VectorOperators.LT, Float.MIN_NORMAL)).reinterpretAsInts();
-    }
-
-    /** f = m − 1 (or 2m − 1 when m < √½) for x = m·2^e, m in [0.5, 1). */
-    private static FloatVector logMantissa(FloatVector x) {
-        FloatVector m = logBits(x).and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
-        return m.add(m.blend(0f, m.compare(VectorOperators.GE, SQRT_HALF))).sub(1f);
-    }
-
-    /** The exponent e of x = m·2^e (m in [0.5, 1)), minus 1 when m < √½, as a float. */
-    private static FloatVector logExponent(FloatVector x) {
-        VectorMask<Float> tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        IntVector bits = logBits(x);
-        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
+    /** The exponent e of x = m·2^e from its (scaled) bits, minus 23 where scaled, minus 1 where m < √½, as a float. */
+    private static FloatVector logExponent(IntVector bits, VectorMask<Float> tiny, VectorMask<Float> low) {
         IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
         e = e.sub(IntVector.zero(IS).blend(23, tiny.cast(IS)));
-        e = e.sub(IntVector.zero(IS).blend(1, m.compare(VectorOperators.LT, SQRT_HALF).cast(IS)));
+        e = e.sub(IntVector.zero(IS).blend(1, low.cast(IS)));
         return e.convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     }
 

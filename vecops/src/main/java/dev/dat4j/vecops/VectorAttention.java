@@ -2,6 +2,7 @@ package dev.dat4j.vecops;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -115,7 +116,7 @@ final class VectorAttention {
         for (int r = 0; r < R; r++) {
             int base = r * lkp;
             if (s.n[r] == 0) {                   // no visible key (or a row past the end): P = 0, O = 0
-                java.util.Arrays.fill(s.p, base, base + nv, 0f);
+                Arrays.fill(s.p, base, base + nv, 0f);
                 s.max[r] = Float.NEGATIVE_INFINITY;
                 s.sum[r] = 0f;
                 continue;
@@ -148,12 +149,12 @@ final class VectorAttention {
         s.ensure(d, dvw, lkp, true);
         transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
         transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dvw, s.vt, lkp);
-        java.util.Arrays.fill(s.dkt, 0, d * lkp, 0f);
-        java.util.Arrays.fill(s.dvt, 0, dvw * lkp, 0f);
+        Arrays.fill(s.dkt, 0, d * lkp, 0f);
+        Arrays.fill(s.dvt, 0, dvw * lkp, 0f);
         for (int i = 0; i < a.lq(); i += R) {
             int rows = Math.min(R, a.lq() - i), nv = padded(a.visible(i + rows - 1));
             readRows(a, e, i, rows, s.q);
-            java.util.Arrays.fill(s.g, 0f);
+            Arrays.fill(s.g, 0f);
             MemorySegment.copy(dO, F, ((long) e * a.lq() + i) * dvw << 2, s.g, 0, rows * dvw);
             for (int r = 0; r < R; r++) {
                 s.n[r] = r < rows ? a.visible(i + r) : 0;
@@ -176,8 +177,8 @@ final class VectorAttention {
         for (int r = 0; r < R; r++) {
             int base = r * lkp;
             if (s.n[r] == 0) {                   // no visible key (or a row past the end): P = dS = 0
-                java.util.Arrays.fill(s.p, base, base + nv, 0f);
-                java.util.Arrays.fill(s.dp, base, base + nv, 0f);
+                Arrays.fill(s.p, base, base + nv, 0f);
+                Arrays.fill(s.dp, base, base + nv, 0f);
                 continue;
             }
             maskTail(s.p, base + s.n[r], base + nv);
@@ -196,7 +197,7 @@ final class VectorAttention {
         MemorySegment q = seg(a.q());
         for (int r = 0; r < R; r++) {
             if (r < rows) MemorySegment.copy(q, F, (a.qOff()[e] + (long) (i + r) * a.ldq()) << 2, x, r * d, d);
-            else java.util.Arrays.fill(x, r * d, (r + 1) * d, 0f);
+            else Arrays.fill(x, r * d, (r + 1) * d, 0f);
         }
     }
 
@@ -253,7 +254,7 @@ final class VectorAttention {
 
     /** a[from..to) = −∞: keys past the visible ones (or past lk) get probability 0. */
     private static void maskTail(float[] a, int from, int to) {
-        java.util.Arrays.fill(a, from, to, Float.NEGATIVE_INFINITY);
+        Arrays.fill(a, from, to, Float.NEGATIVE_INFINITY);
     }
 
     private static float max(float[] a, int off, int nv) {
@@ -385,7 +386,7 @@ final class VectorAttention {
             long r = off + (long) j * ld;
             for (int c = 0; c < cols; c++) dst[c * lkp + j] = src.getAtIndex(F, r + c);
         }
-        for (int c = 0; c < cols; c++) java.util.Arrays.fill(dst, c * lkp + rows, (c + 1) * lkp, 0f);
+        for (int c = 0; c < cols; c++) Arrays.fill(dst, c * lkp + rows, (c + 1) * lkp, 0f);
     }
 
     /** out[off + j·cols + c] = src[c·lkp + j] for j < keys, 0 for keys ≤ j < lk (keys no query sees). */

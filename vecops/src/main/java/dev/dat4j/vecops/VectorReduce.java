@@ -8,10 +8,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import static dev.dat4j.vecops.Simd.ORDER;
 import static dev.dat4j.vecops.Simd.DS;
+import static dev.dat4j.vecops.Simd.IS;
 import static dev.dat4j.vecops.Simd.L;
 import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.bound;
@@ -34,8 +34,6 @@ final class VectorReduce {
     /** Elements per block of {@link #sumOfSquares}; the block count depends only on n. */
     private static final int SQUARES_BLOCK = 1 << 16;
 
-    /** Ints in vectors of the same bit size as {@link Simd#S}. */
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
 
     private VectorReduce() {}
 
