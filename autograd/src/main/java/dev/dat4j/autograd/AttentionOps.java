@@ -37,18 +37,19 @@ final class AttentionOps {
     static int causalBlocks = 2;
     /**
      * Whether backends with {@link FusedAttention} kernels (the CPU ones) use them for heads of at
-     * most {@link #FUSED_MAX_HEAD_DIM} (q/k and v widths); tests switch it off to run the GEMM path
+     * most {@link #FUSED_MAX_HEAD_DIM} / {@link #FUSED_MAX_VALUE_DIM} (q/k, v widths); tests switch it off to run the GEMM path
      * below on a CPU too. That path is what the GPU runs.
      */
     static boolean fused = true;
     /**
-     * Widest head the fused kernels take. At 8, GEMMs with k = 8 run at a third of the CPU's peak
-     * and S, P dominate the memory traffic: fused attention trains a d=64, 8-head Transformer LM
-     * step 1.2–1.3× faster. For DAT's symbolic attention (16-wide heads, 512 keys) and relational
-     * attention (values 40 wide) the two paths measured within the run-to-run noise of a DAT step
-     * (±10 % on the 2-core machine), so the GEMM path, which the GPU also runs, stays.
+     * Widest query/key and value heads the fused kernels take. Up to 16 / 64 the fused kernels beat
+     * GEMM, softmax, GEMM on the CPU: at head dim 8 the GEMMs run at a third of the CPU's peak and
+     * S, P dominate the memory traffic (a d=64, 8-head Transformer LM step trains 1.2–1.3× faster
+     * fused); DAT's symbolic attention (heads 16, 512 keys) and relational attention (keys 8,
+     * values 40) made a DAT step ~6 % (1 thread) to ~10 % (2 threads) faster fused, in alternating
+     * runs. Wider heads keep the GEMM path, which the GPU also runs.
      */
-    static final int FUSED_MAX_HEAD_DIM = 8;
+    static final int FUSED_MAX_HEAD_DIM = 16, FUSED_MAX_VALUE_DIM = 64;
 
     private AttentionOps() {}
 
@@ -66,7 +67,7 @@ final class AttentionOps {
             throw new IllegalArgumentException(op + ": causal attention needs Lq <= Lk, got Lq " + lq + " and Lk " + lk);
         }
         int[] batch = Shapes.broadcast(Shapes.broadcast(batchOf(q), batchOf(k), op), batchOf(v), op);
-        if (fused && q.backend instanceof FusedAttention kernels && q.size(-1) <= FUSED_MAX_HEAD_DIM && dv <= FUSED_MAX_HEAD_DIM) {
+        if (fused && q.backend instanceof FusedAttention kernels && q.size(-1) <= FUSED_MAX_HEAD_DIM && dv <= FUSED_MAX_VALUE_DIM) {
             return FusedAttentionOps.scaledDotProductAttention(q, k, v, scale, causal, batch, kernels);
         }
         Tensor qb = full(q, batch), kb = full(k, batch), vb = full(v, batch);   // broadcast dims: stride 0

@@ -13,20 +13,22 @@ import static dev.dat4j.vecops.Simd.S;
 import static dev.dat4j.vecops.Simd.sumLanes;
 
 /**
- * Vector API {@link FusedAttention}. Per entry, K and V are transposed once into scratch arrays
- * (Kᵀ: (d, lkp), Vᵀ: (dv, lkp), lkp = lk rounded up to whole vectors, zero-padded), so that every
- * loop runs along the keys, a vector of keys at a time, whatever the head dim. Query rows go in
- * groups of {@link #R}: each Kᵀ, Vᵀ vector loaded from cache serves R rows (register blocking, as
- * in GEMM), which makes the loops FMA-bound rather than load-bound.
+ * Vector API {@link FusedAttention}. Per entry, K and V are copied once into scratch arrays in the
+ * layout each product wants: transposed (Kᵀ: (d, lkp), Vᵀ: (dv, lkp), lkp = lk rounded up to whole
+ * vectors, zero-padded) for products along the channels (S = Q·Kᵀ, dP = dO·Vᵀ: a vector of keys at
+ * a time), row-major with rows padded to whole vectors (V, K: (lkp, wp)) for sums over the keys
+ * (O = P·V, dQ = dS·K: a vector of channels per key, no lane sums). Query rows go in groups of
+ * {@link #R}: each loaded vector serves R rows (register blocking, as in GEMM), which makes the
+ * loops FMA-bound rather than load-bound.
  *
  * <pre>
  * per group of R query rows (R rows of scores: R·lk floats, in L1/L2)
  *   S     = scale·Q_g·Kᵀ                    R rows × 2 key vectors per step, d FMAs each
  *   P     = exp(S − max) per row, sums       (backward: exp(S − lse))
- *   O_g   = P·Vᵀᵀ / sums                     R rows × 2 channels per pass over the keys
+ *   O_g   = P·V / sums                       R rows × 2 channel vectors per pass over the keys
  * backward, also per group:
  *   dP    = dO_g·Vᵀ;  D = rowsum(P ⊙ dP) / rowsum(P);  dS = scale·P ⊙ (dP − D)
- *   dVᵀ  += dO_gᵀ·P;  dKᵀ += Q_gᵀ·dS;  dQ_g = dS·Kᵀᵀ    (dKᵀ, dVᵀ: per-entry scratch)
+ *   dVᵀ  += dO_gᵀ·P;  dKᵀ += Q_gᵀ·dS;  dQ_g = dS·K    (dKᵀ, dVᵀ: per-entry scratch)
  * </pre>
  *
  * The forward pass splits (entry, block of query rows) units over the worker pool; the backward
@@ -42,20 +44,23 @@ final class VectorAttention {
 
     /** Per-thread scratch, grown on demand and reused by every call on that thread. */
     private static final class Scratch {
-        float[] kt = new float[0], vt = new float[0], dkt = new float[0], dvt = new float[0];
+        float[] kt = new float[0], vt = new float[0], dkt = new float[0], dvt = new float[0], kr = new float[0], vr = new float[0];
         float[] p = new float[0], dp = new float[0], q = new float[0], g = new float[0], out = new float[0];
         final float[] max = new float[R], sum = new float[R];
         final int[] n = new int[R];
-        final float[] lanes = new float[2 * R * L], laneSums = new float[2 * R];
 
         void ensure(int d, int dv, int lkp, boolean backward) {
             if (kt.length < d * lkp) kt = new float[d * lkp];
-            if (vt.length < dv * lkp) vt = new float[dv * lkp];
             if (p.length < R * lkp) p = new float[R * lkp];
             if (q.length < R * d) q = new float[R * d];
             if (g.length < R * dv) g = new float[R * dv];
-            if (out.length < R * Math.max(d, dv)) out = new float[R * Math.max(d, dv)];
-            if (!backward) return;
+            if (out.length < R * padded(Math.max(d, dv))) out = new float[R * padded(Math.max(d, dv))];
+            if (!backward) {
+                if (vr.length < lkp * padded(dv)) vr = new float[lkp * padded(dv)];
+                return;
+            }
+            if (vt.length < dv * lkp) vt = new float[dv * lkp];
+            if (kr.length < lkp * padded(d)) kr = new float[lkp * padded(d)];
             if (dkt.length < d * lkp) dkt = new float[d * lkp];
             if (dvt.length < dv * lkp) dvt = new float[dv * lkp];
             if (dp.length < R * lkp) dp = new float[R * lkp];
@@ -89,7 +94,7 @@ final class VectorAttention {
         int keys = a.visible(i1 - 1), lkp = padded(keys), d = a.d(), dv = a.dv();
         s.ensure(d, dv, lkp, false);
         transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
-        transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dv, s.vt, lkp);
+        padRows(seg(a.v()), a.vOff()[e], a.ldv(), keys, dv, s.vr, lkp);
         for (int i = i0; i < i1; i += R) {
             int rows = Math.min(R, i1 - i), nv = padded(a.visible(i + rows - 1));
             readRows(a, e, i, rows, s.q);
@@ -97,7 +102,7 @@ final class VectorAttention {
             forwardGroup(s, d, dv, lkp, nv, a.scale());
             for (int r = 0; r < rows; r++) {
                 long row = (long) e * a.lq() + i + r;
-                MemorySegment.copy(s.out, r * dv, o, F, row * dv << 2, dv);
+                MemorySegment.copy(s.out, r * padded(dv), o, F, row * dv << 2, dv);
                 lse.setAtIndex(F, row, s.max[r] + (float) Math.log(s.sum[r]));
             }
         }
@@ -110,7 +115,7 @@ final class VectorAttention {
      * the Vector API loops, which then run boxed (see Simd). AllocationAudit checks these kernels.
      */
 
-    /** s.out (R, dv) = O of the group's rows (s.q, visible keys s.n), s.max and s.sum their softmax terms. */
+    /** s.out (R, padded dv) = O of the group's rows (s.q, visible keys s.n), s.max and s.sum their softmax terms. */
     private static void forwardGroup(Scratch s, int d, int dv, int lkp, int nv, float scale) {
         scores(s.q, d, s.kt, lkp, nv, scale, s.p, lkp);
         for (int r = 0; r < R; r++) {
@@ -125,10 +130,11 @@ final class VectorAttention {
             s.max[r] = max(s.p, base, nv);
             s.sum[r] = expShift(s.p, base, nv, s.max[r]);
         }
-        products(s.p, lkp, s.vt, lkp, nv, dv, s.out, s);
+        int dvp = padded(dv);
+        weightedRows(s.p, lkp, s.vr, dvp, nv, s.out);
         for (int r = 0; r < R; r++) {
             float inv = s.sum[r] == 0f ? 0f : 1f / s.sum[r];
-            for (int c = 0; c < dv; c++) s.out[r * dv + c] *= inv;
+            for (int c = 0; c < dv; c++) s.out[r * dvp + c] *= inv;
         }
     }
 
@@ -149,6 +155,7 @@ final class VectorAttention {
         s.ensure(d, dvw, lkp, true);
         transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
         transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dvw, s.vt, lkp);
+        padRows(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kr, lkp);
         Arrays.fill(s.dkt, 0, d * lkp, 0f);
         Arrays.fill(s.dvt, 0, dvw * lkp, 0f);
         for (int i = 0; i < a.lq(); i += R) {
@@ -161,14 +168,14 @@ final class VectorAttention {
                 s.max[r] = r < rows ? lse.getAtIndex(F, (long) e * a.lq() + i + r) : 0f;
             }
             backwardGroup(s, d, dvw, lkp, nv, a.scale());
-            MemorySegment.copy(s.out, 0, dq, F, ((long) e * a.lq() + i) * d << 2, rows * d);
+            for (int r = 0; r < rows; r++) MemorySegment.copy(s.out, r * padded(d), dq, F, ((long) e * a.lq() + i + r) * d << 2, d);
         }
         untranspose(s.dkt, lkp, a.lk(), keys, d, dk, (long) e * a.lk() * d);
         untranspose(s.dvt, lkp, a.lk(), keys, dvw, dv, (long) e * a.lk() * dvw);
     }
 
     /**
-     * One group's share of the gradients: s.out (R, d) = dQ of its rows, dKᵀ and dVᵀ accumulated.
+     * One group's share of the gradients: s.out (R, padded d) = dQ of its rows, dKᵀ and dVᵀ accumulated.
      * Inputs: s.q (R, d), s.g = dO (R, dv), s.n visible keys, s.max = lse per row.
      */
     private static void backwardGroup(Scratch s, int d, int dv, int lkp, int nv, float scale) {
@@ -188,7 +195,7 @@ final class VectorAttention {
         }
         accumulate(s.dvt, lkp, nv, s.p, lkp, s.g, dv);
         accumulate(s.dkt, lkp, nv, s.dp, lkp, s.q, d);
-        products(s.dp, lkp, s.kt, lkp, nv, d, s.out, s);
+        weightedRows(s.dp, lkp, s.kr, padded(d), nv, s.out);
     }
 
     /** R query rows of entry e from row i into x (R, d); rows past {@code rows} are zero. */
@@ -275,48 +282,72 @@ final class VectorAttention {
     }
 
     /**
-     * out[r·width + c] = Σ_j x[r·ldx + j]·mt[c·lkp + j] for the R rows and c < width: R rows × 2
-     * channels of accumulators per pass over the keys. The accumulators' lanes are added up by
-     * {@link #laneSums}, outside this method: at its size, a vector handed to Simd.sumLanes here
-     * would be boxed (C2's inlining budget is spent).
+     * out[r·wp + c] = Σ_j x[r·ldx + j]·m[j·wp + c] for the R rows, c < wp and j < n, with m
+     * row-major (a row per key, wp = its width padded to whole vectors): per key, each vector of m
+     * feeds R FMAs with the broadcast x[r·ldx + j]. No lane sums are needed, unlike a product
+     * along the keys (m transposed), which costs one per output value.
      */
-    private static void products(float[] x, int ldx, float[] mt, int lkp, int nv, int width, float[] out, Scratch s) {
-        float[] lanes = s.lanes, sums = s.laneSums;
-        for (int c = 0; c < width; c += 2) {
-            int m0 = c * lkp, m1 = c + 1 < width ? m0 + lkp : m0; // an odd last channel is computed twice
-            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-            for (int j = 0; j < nv; j += L) {
-                FloatVector v0 = FloatVector.fromArray(S, mt, m0 + j), v1 = FloatVector.fromArray(S, mt, m1 + j);
-                FloatVector x0 = FloatVector.fromArray(S, x, j), x1 = FloatVector.fromArray(S, x, ldx + j);
-                FloatVector x2 = FloatVector.fromArray(S, x, 2 * ldx + j), x3 = FloatVector.fromArray(S, x, 3 * ldx + j);
-                a00 = v0.fma(x0, a00);
-                a01 = v1.fma(x0, a01);
-                a10 = v0.fma(x1, a10);
-                a11 = v1.fma(x1, a11);
-                a20 = v0.fma(x2, a20);
-                a21 = v1.fma(x2, a21);
-                a30 = v0.fma(x3, a30);
-                a31 = v1.fma(x3, a31);
-            }
-            a00.intoArray(lanes, 0);
-            a01.intoArray(lanes, L);
-            a10.intoArray(lanes, 2 * L);
-            a11.intoArray(lanes, 3 * L);
-            a20.intoArray(lanes, 4 * L);
-            a21.intoArray(lanes, 5 * L);
-            a30.intoArray(lanes, 6 * L);
-            a31.intoArray(lanes, 7 * L);
-            laneSums(lanes, sums);
-            for (int r = 0; r < R; r++) {
-                out[r * width + c] = sums[2 * r];
-                if (c + 1 < width) out[r * width + c + 1] = sums[2 * r + 1];
-            }
-        }
+    private static void weightedRows(float[] x, int ldx, float[] m, int wp, int n, float[] out) {
+        int c = 0;
+        for (; c + 2 * L <= wp; c += 2 * L) weightedRows2(x, ldx, m, wp, c, n, out);
+        if (c < wp) weightedRows1(x, ldx, m, wp, c, n, out);
     }
 
-    /** sums[q] = the sum of the lanes of the vector at lanes[q·L..] (in Simd.sumLanes order). */
-    private static void laneSums(float[] lanes, float[] sums) {
-        for (int q = 0; q < sums.length; q++) sums[q] = sumLanes(FloatVector.fromArray(S, lanes, q * L));
+    /** {@link #weightedRows} for the two vectors of columns at c. */
+    private static void weightedRows2(float[] x, int ldx, float[] m, int wp, int c, int n, float[] out) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int j = 0, mj = c; j < n; j++, mj += wp) {
+            FloatVector m0 = FloatVector.fromArray(S, m, mj), m1 = FloatVector.fromArray(S, m, mj + L);
+            FloatVector x0 = FloatVector.broadcast(S, x[j]), x1 = FloatVector.broadcast(S, x[ldx + j]);
+            FloatVector x2 = FloatVector.broadcast(S, x[2 * ldx + j]), x3 = FloatVector.broadcast(S, x[3 * ldx + j]);
+            a00 = m0.fma(x0, a00);
+            a01 = m1.fma(x0, a01);
+            a10 = m0.fma(x1, a10);
+            a11 = m1.fma(x1, a11);
+            a20 = m0.fma(x2, a20);
+            a21 = m1.fma(x2, a21);
+            a30 = m0.fma(x3, a30);
+            a31 = m1.fma(x3, a31);
+        }
+        a00.intoArray(out, c);
+        a01.intoArray(out, c + L);
+        a10.intoArray(out, wp + c);
+        a11.intoArray(out, wp + c + L);
+        a20.intoArray(out, 2 * wp + c);
+        a21.intoArray(out, 2 * wp + c + L);
+        a30.intoArray(out, 3 * wp + c);
+        a31.intoArray(out, 3 * wp + c + L);
+    }
+
+    /**
+     * {@link #weightedRows} for the one vector of columns at c: even and odd keys go to separate
+     * accumulators, so 8 FMA chains are in flight (4 were latency-bound).
+     */
+    private static void weightedRows1(float[] x, int ldx, float[] m, int wp, int c, int n, float[] out) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int x1 = ldx, x2 = 2 * ldx, x3 = 3 * ldx, j = 0;
+        for (int mj = c; j + 2 <= n; j += 2, mj += 2 * wp) {
+            FloatVector m0 = FloatVector.fromArray(S, m, mj), m1 = FloatVector.fromArray(S, m, mj + wp);
+            a0 = m0.fma(FloatVector.broadcast(S, x[j]), a0);
+            a1 = m0.fma(FloatVector.broadcast(S, x[x1 + j]), a1);
+            a2 = m0.fma(FloatVector.broadcast(S, x[x2 + j]), a2);
+            a3 = m0.fma(FloatVector.broadcast(S, x[x3 + j]), a3);
+            b0 = m1.fma(FloatVector.broadcast(S, x[j + 1]), b0);
+            b1 = m1.fma(FloatVector.broadcast(S, x[x1 + j + 1]), b1);
+            b2 = m1.fma(FloatVector.broadcast(S, x[x2 + j + 1]), b2);
+            b3 = m1.fma(FloatVector.broadcast(S, x[x3 + j + 1]), b3);
+        }
+        if (j < n) {
+            FloatVector m0 = FloatVector.fromArray(S, m, c + j * wp);
+            a0 = m0.fma(FloatVector.broadcast(S, x[j]), a0);
+            a1 = m0.fma(FloatVector.broadcast(S, x[x1 + j]), a1);
+            a2 = m0.fma(FloatVector.broadcast(S, x[x2 + j]), a2);
+            a3 = m0.fma(FloatVector.broadcast(S, x[x3 + j]), a3);
+        }
+        a0.add(b0).intoArray(out, c);
+        a1.add(b1).intoArray(out, wp + c);
+        a2.add(b2).intoArray(out, 2 * wp + c);
+        a3.add(b3).intoArray(out, 3 * wp + c);
     }
 
     /** Σ_j x[off + j]·y[off + j] for j < nv. */
@@ -387,6 +418,19 @@ final class VectorAttention {
             for (int c = 0; c < cols; c++) dst[c * lkp + j] = src.getAtIndex(F, r + c);
         }
         for (int c = 0; c < cols; c++) Arrays.fill(dst, c * lkp + rows, (c + 1) * lkp, 0f);
+    }
+
+    /**
+     * dst[j·wp + c] = src[off + j·ld + c] for j < rows, c < cols, wp = cols padded to whole vectors;
+     * zero in the padding columns and in rows ≤ j < lkp.
+     */
+    private static void padRows(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int lkp) {
+        int wp = padded(cols);
+        for (int j = 0; j < rows; j++) {
+            MemorySegment.copy(src, F, (off + (long) j * ld) << 2, dst, j * wp, cols);
+            Arrays.fill(dst, j * wp + cols, (j + 1) * wp, 0f);
+        }
+        Arrays.fill(dst, rows * wp, lkp * wp, 0f);
     }
 
     /** out[off + j·cols + c] = src[c·lkp + j] for j < keys, 0 for keys ≤ j < lk (keys no query sees). */

@@ -15,7 +15,8 @@ class AttentionKernelTest {
     /** {entries, lq, lk, d, dv}: tails on every axis, head dims around the vector width. */
     private static final int[][] SHAPES = {
             {1, 1, 1, 1, 1}, {3, 7, 7, 3, 5}, {2, 17, 33, 8, 8}, {2, 33, 33, 16, 16},
-            {1, 5, 70, 4, 9}, {4, 64, 64, 8, 8}, {1, 130, 131, 17, 3}, {2, 1, 40, 8, 8}};
+            {1, 5, 70, 4, 9}, {4, 64, 64, 8, 8}, {1, 130, 131, 17, 3}, {2, 1, 40, 8, 8}, {2, 19, 45, 8, 40},
+            {1, 9, 20, 5, 37}, {1, 6, 11, 33, 70}};
 
     @Test
     void referenceForwardEqualsGemmSoftmaxGemm() {
