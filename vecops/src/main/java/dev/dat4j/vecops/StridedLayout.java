@@ -124,6 +124,24 @@ final class StridedLayout {
             }
         }
 
+        /**
+         * Rows left in the current run along the second-innermost merged dimension, counting the
+         * current one (1 when the rank is 1): rows whose offsets differ by that dimension's strides.
+         */
+        long runLeft() {
+            return dims.length < 2 ? 1 : dims[dims.length - 2] - idx[dims.length - 2];
+        }
+
+        /** Moves {@code rows} rows ahead, 1 ≤ rows ≤ {@link #runLeft()}. */
+        void advance(long rows) {
+            if (rows > 1) {
+                int d = dims.length - 2;
+                idx[d] += rows - 1;
+                for (int k = 0; k < offset.length; k++) offset[k] += (rows - 1) * strides[k][d];
+            }
+            next();
+        }
+
         /** Index along merged dimension d of the current row (d < rank − 1). */
         long index(int d) {
             return idx[d];

@@ -3,6 +3,7 @@ package dev.dat4j.vecops;
 import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import static dev.dat4j.vecops.Simd.L;
@@ -42,6 +43,13 @@ final class VectorElementwise {
             StridedLayout.Cursor cur = layout.new Cursor(from / inner);
             long col = from % inner;
             for (long i = from; i < to; ) {
+                long run = col == 0 ? Math.min((to - i) / inner, cur.runLeft()) : 0;
+                if (run > 1) { // whole rows along one dimension: offsets by addition, no cursor step per row
+                    binaryRows(op, layout, a, cur.offset[0], b, cur.offset[1], out, i, run);
+                    i += run * inner;
+                    cur.advance(run);
+                    continue;
+                }
                 long len = Math.min(inner - col, to - i);
                 binaryRow(op, a, cur.offset[0] + col * as, as, b, cur.offset[1] + col * bs, bs, out, i, len);
                 i += len;
@@ -51,37 +59,56 @@ final class VectorElementwise {
         });
     }
 
+    /** {@code run} consecutive whole rows of the layout's second-innermost dimension, from output element oo. */
+    private static void binaryRows(BinaryOp op, StridedLayout layout, MemorySegment a, long ao, MemorySegment b, long bo,
+                                   MemorySegment out, long oo, long run) {
+        int d = layout.rank() - 2;
+        long inner = layout.inner(), as = layout.innerStride(0), bs = layout.innerStride(1);
+        long ra = layout.strides[0][d], rb = layout.strides[1][d];
+        for (long r = 0; r < run; r++) binaryRow(op, a, ao + r * ra, as, b, bo + r * rb, bs, out, oo + r * inner, inner);
+    }
+
     /**
      * out[oo+i] = op(a[ao + i·as], b[bo + i·bs]) for i in [0, len). The vector loop covers
-     * operands that are contiguous (stride 1) or constant (stride 0) along the row; anything
-     * else runs the scalar loop. The op switch sits inside the loop (C2 predicts it perfectly):
-     * a vector helper method could be compiled on its own and then not inlined, boxing every
-     * vector it takes or returns; for the same reason loads and stores call the (force-inlined)
-     * Vector API directly rather than {@link Simd#load}.
+     * operands that are contiguous (stride 1) or constant (stride 0) along the row, its last
+     * partial vector masked (rows shorter than a vector, such as the 8-wide head rows of a
+     * broadcast multiply, would otherwise run element by element: ~10 ns per element); anything
+     * else runs the scalar loop. Loads and stores call the (force-inlined) Vector API directly
+     * rather than a helper of ours (see {@link Simd}).
      */
     private static void binaryRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment out, long oo, long len) {
-        long i = 0;
         if ((as == 0 || as == 1) && (bs == 0 || bs == 1)) {
             FloatVector ca = FloatVector.broadcast(S, get(a, ao)), cb = FloatVector.broadcast(S, get(b, bo));
+            long i = 0;
             for (long end = bound(len); i < end; i += L) {
                 FloatVector x = as == 1 ? FloatVector.fromMemorySegment(S, a, (ao + i) << 2, ORDER) : ca;
                 FloatVector y = bs == 1 ? FloatVector.fromMemorySegment(S, b, (bo + i) << 2, ORDER) : cb;
-                FloatVector r = switch (op) {
-                    case ADD -> x.add(y);
-                    case SUB -> x.sub(y);
-                    case MUL -> x.mul(y);
-                    case DIV -> x.div(y);
-                    case MAX -> x.max(y);
-                    case MIN -> x.min(y);
-                    case EQ -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.EQ, y));
-                    case GT -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, y));
-                };
-                r.intoMemorySegment(out, (oo + i) << 2, ORDER);
+                apply(op, x, y).intoMemorySegment(out, (oo + i) << 2, ORDER);
             }
+            if (i < len) {
+                VectorMask<Float> m = S.indexInRange(0, (int) (len - i));
+                FloatVector x = as == 1 ? FloatVector.fromMemorySegment(S, a, (ao + i) << 2, ORDER, m) : ca;
+                FloatVector y = bs == 1 ? FloatVector.fromMemorySegment(S, b, (bo + i) << 2, ORDER, m) : cb;
+                apply(op, x, y).intoMemorySegment(out, (oo + i) << 2, ORDER, m);
+            }
+            return;
         }
-        // The tail of the vector case, or the whole row when an operand is strided.
-        for (; i < len; i++) set(out, oo + i, op.apply(get(a, ao + i * as), get(b, bo + i * bs)));
+        for (long i = 0; i < len; i++) set(out, oo + i, op.apply(get(a, ao + i * as), get(b, bo + i * bs)));
+    }
+
+    /** op per lane (a small method, inlined into both loops of binaryRow). */
+    private static FloatVector apply(BinaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUB -> x.sub(y);
+            case MUL -> x.mul(y);
+            case DIV -> x.div(y);
+            case MAX -> x.max(y);
+            case MIN -> x.min(y);
+            case EQ -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.EQ, y));
+            case GT -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, y));
+        };
     }
 
     // ---------------------------------------------------------------- simple elementwise

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.stream.IntStream;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static dev.dat4j.vecops.Simd.L;
 import static dev.dat4j.vecops.Simd.ORDER;
@@ -33,7 +34,7 @@ final class VectorIndexing {
      * three cases: one contiguous block (bulk copy); a transpose of the two innermost dimensions
      * (in L×L tiles, so both sides move whole vectors); anything else row by row, where a row with
      * stride 1 (e.g. the D-long rows of a (B,T,H,D) → (B,H,T,D) permute) is one MemorySegment.copy
-     * (measured faster than a vector loop for such short rows).
+     * (vector loads and stores, masked at the end, for rows of up to 4 vectors).
      */
     static void copyStrided(int[] shape, MemorySegment src, long[] strides, MemorySegment out) {
         StridedLayout layout = StridedLayout.of(shape, strides);
@@ -50,6 +51,14 @@ final class VectorIndexing {
                 StridedLayout.Cursor cur = layout.new Cursor(from / inner);
                 long col = from % inner;
                 for (long i = from; i < to; ) {
+                    long run = col == 0 ? Math.min((to - i) / inner, cur.runLeft()) : 0;
+                    if (run > 1) { // whole rows along one dimension: offsets by addition, no cursor step per row
+                        long rs = layout.strides[0][rank - 2];
+                        for (long r = 0; r < run; r++) copyRow(src, cur.offset[0] + r * rs, stride, out, i + r * inner, inner);
+                        i += run * inner;
+                        cur.advance(run);
+                        continue;
+                    }
                     long len = Math.min(inner - col, to - i);
                     copyRow(src, cur.offset[0] + col * stride, stride, out, i, len);
                     i += len;
@@ -60,9 +69,20 @@ final class VectorIndexing {
         }
     }
 
-    /** out[oo + i] = src[so + i·stride] for i in [0, len). */
+    /**
+     * out[oo + i] = src[so + i·stride] for i in [0, len). Contiguous rows of up to 4 vectors (the
+     * 8- or 16-wide head rows of a permute) are copied with vector loads and stores, the last one
+     * masked: a MemorySegment.copy call per row costs ~30 ns whatever its length.
+     */
     private static void copyRow(MemorySegment src, long so, long stride, MemorySegment out, long oo, long len) {
-        if (stride == 1) {
+        if (stride == 1 && len <= 4L * L) {
+            long i = 0;
+            for (; i + L <= len; i += L) FloatVector.fromMemorySegment(S, src, (so + i) << 2, ORDER).intoMemorySegment(out, (oo + i) << 2, ORDER);
+            if (i < len) {
+                VectorMask<Float> m = S.indexInRange(0, (int) (len - i));
+                FloatVector.fromMemorySegment(S, src, (so + i) << 2, ORDER, m).intoMemorySegment(out, (oo + i) << 2, ORDER, m);
+            }
+        } else if (stride == 1) {
             MemorySegment.copy(src, so << 2, out, oo << 2, len << 2);
         } else {
             for (long i = 0; i < len; i++) set(out, oo + i, get(src, so + i * stride));

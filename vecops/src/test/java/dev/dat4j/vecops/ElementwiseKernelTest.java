@@ -35,6 +35,9 @@ class ElementwiseKernelTest {
             new Pattern("large contiguous", big, contiguous(big), contiguous(big)),
             new Pattern("large bias row", big, contiguous(big), new long[] {0, 1}),
             new Pattern("large transposed", big, new long[] {1, 300}, new long[] {0, 1}),
+            // rows shorter than a vector (masked), in runs along a dimension: relational attention's head products
+            new Pattern("short broadcast rows", new int[] {4, 4, 257, 4, 7}, new long[] {4112, 1028, 4, 1, 0},
+                    contiguous(new int[] {4, 4, 257, 4, 7})),
         };
     }
 

@@ -29,12 +29,13 @@ class IndexingKernelTest {
     @Test
     void copyStridedMatchesReferenceForPermutesTransposesAndBroadcasts() {
         int[] bthd = {2, 33, 3, 17};
-        int[] bthdLarge = {4, 129, 8, 64};
+        int[] bthdLarge = {4, 129, 8, 64}, bthdShort = {4, 129, 8, 5};
         Object[][] cases = {
             {"contiguous", new int[] {1031}, new long[] {1}},
             {"contiguous large", new int[] {300_007}, new long[] {1}},
             {"BTHD->BHTD", permutedShape(bthd, 0, 2, 1, 3), permuted(bthd, 0, 2, 1, 3)},
             {"BTHD->BHTD large", permutedShape(bthdLarge, 0, 2, 1, 3), permuted(bthdLarge, 0, 2, 1, 3)},
+            {"BTHD->BHTD short rows", permutedShape(bthdShort, 0, 2, 1, 3), permuted(bthdShort, 0, 2, 1, 3)},
             {"BHTD->BHDT", permutedShape(bthd, 0, 1, 3, 2), permuted(bthd, 0, 1, 3, 2)},
             {"2-D transpose 5x7", new int[] {7, 5}, new long[] {1, 7}},
             {"2-D transpose 131x67", new int[] {67, 131}, new long[] {1, 67}},
