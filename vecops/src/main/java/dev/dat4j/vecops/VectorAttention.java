@@ -55,12 +55,10 @@ final class VectorAttention {
             if (q.length < R * d) q = new float[R * d];
             if (g.length < R * dv) g = new float[R * dv];
             if (out.length < R * padded(Math.max(d, dv))) out = new float[R * padded(Math.max(d, dv))];
-            if (!backward) {
-                if (vr.length < lkp * padded(dv)) vr = new float[lkp * padded(dv)];
-                return;
-            }
-            if (vt.length < dv * lkp) vt = new float[dv * lkp];
             if (kr.length < lkp * padded(d)) kr = new float[lkp * padded(d)];
+            if (vr.length < lkp * padded(dv)) vr = new float[lkp * padded(dv)];
+            if (!backward) return;
+            if (vt.length < dv * lkp) vt = new float[dv * lkp];
             if (dkt.length < d * lkp) dkt = new float[d * lkp];
             if (dvt.length < dv * lkp) dvt = new float[dv * lkp];
             if (dp.length < R * lkp) dp = new float[R * lkp];
@@ -93,7 +91,8 @@ final class VectorAttention {
         if (i0 >= i1) return;
         int keys = a.visible(i1 - 1), lkp = padded(keys), d = a.d(), dv = a.dv();
         s.ensure(d, dv, lkp, false);
-        transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
+        padRows(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kr, lkp);
+        transpose(s.kr, d, s.kt, lkp);
         padRows(seg(a.v()), a.vOff()[e], a.ldv(), keys, dv, s.vr, lkp);
         for (int i = i0; i < i1; i += R) {
             int rows = Math.min(R, i1 - i), nv = padded(a.visible(i + rows - 1));
@@ -153,9 +152,10 @@ final class VectorAttention {
                                       MemorySegment dO, MemorySegment dq, MemorySegment dk, MemorySegment dv) {
         int d = a.d(), dvw = a.dv(), keys = a.lq() == 0 ? 0 : a.visible(a.lq() - 1), lkp = padded(keys);
         s.ensure(d, dvw, lkp, true);
-        transpose(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kt, lkp);
-        transpose(seg(a.v()), a.vOff()[e], a.ldv(), keys, dvw, s.vt, lkp);
         padRows(seg(a.k()), a.kOff()[e], a.ldk(), keys, d, s.kr, lkp);
+        transpose(s.kr, d, s.kt, lkp);
+        padRows(seg(a.v()), a.vOff()[e], a.ldv(), keys, dvw, s.vr, lkp);
+        transpose(s.vr, dvw, s.vt, lkp);
         Arrays.fill(s.dkt, 0, d * lkp, 0f);
         Arrays.fill(s.dvt, 0, dvw * lkp, 0f);
         for (int i = 0; i < a.lq(); i += R) {
@@ -170,8 +170,8 @@ final class VectorAttention {
             backwardGroup(s, d, dvw, lkp, nv, a.scale());
             for (int r = 0; r < rows; r++) MemorySegment.copy(s.out, r * padded(d), dq, F, ((long) e * a.lq() + i + r) * d << 2, d);
         }
-        untranspose(s.dkt, lkp, a.lk(), keys, d, dk, (long) e * a.lk() * d);
-        untranspose(s.dvt, lkp, a.lk(), keys, dvw, dv, (long) e * a.lk() * dvw);
+        untranspose(s.dkt, lkp, a.lk(), keys, d, s.kr, dk, (long) e * a.lk() * d);   // kr, vr: free by now
+        untranspose(s.dvt, lkp, a.lk(), keys, dvw, s.vr, dv, (long) e * a.lk() * dvw);
     }
 
     /**
@@ -264,10 +264,16 @@ final class VectorAttention {
         Arrays.fill(a, from, to, Float.NEGATIVE_INFINITY);
     }
 
+    /** max of a[off..off+nv): 2 accumulators (one chain of dependent max ops was latency-bound). */
     private static float max(float[] a, int off, int nv) {
-        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < nv; j += L) acc = acc.max(FloatVector.fromArray(S, a, off + j));
-        return acc.reduceLanes(VectorOperators.MAX);
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int j = off, end = off + nv;
+        for (; j + 2 * L <= end; j += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(S, a, j));
+            m1 = m1.max(FloatVector.fromArray(S, a, j + L));
+        }
+        if (j < end) m0 = m0.max(FloatVector.fromArray(S, a, j));
+        return m0.max(m1).reduceLanes(VectorOperators.MAX);
     }
 
     /** a[off..off+nv) = exp(a − shift) in place; returns their sum. */
@@ -350,11 +356,16 @@ final class VectorAttention {
         a3.add(b3).intoArray(out, 3 * wp + c);
     }
 
-    /** Σ_j x[off + j]·y[off + j] for j < nv. */
+    /** Σ_j x[off + j]·y[off + j] for j < nv: 2 accumulators (one FMA chain was latency-bound). */
     private static float product(float[] x, float[] y, int off, int nv) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = off; j < off + nv; j += L) acc = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), acc);
-        return sumLanes(acc);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0;
+        int j = off, end = off + nv;
+        for (; j + 2 * L <= end; j += 2 * L) {
+            a0 = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), a0);
+            a1 = FloatVector.fromArray(S, x, j + L).fma(FloatVector.fromArray(S, y, j + L), a1);
+        }
+        if (j < end) a0 = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), a0);
+        return sumLanes(a0.add(a1));
     }
 
     /** dp = scale·p·(dp − dot) on [off, off+nv): dS of one query row, in place. */
@@ -411,15 +422,6 @@ final class VectorAttention {
 
     // ---------------------------------------------------------------- layout
 
-    /** dst[c·lkp + j] = src[off + j·ld + c] for j < rows, c < cols; zero for rows ≤ j < lkp. */
-    private static void transpose(MemorySegment src, long off, int ld, int rows, int cols, float[] dst, int lkp) {
-        for (int j = 0; j < rows; j++) {
-            long r = off + (long) j * ld;
-            for (int c = 0; c < cols; c++) dst[c * lkp + j] = src.getAtIndex(F, r + c);
-        }
-        for (int c = 0; c < cols; c++) Arrays.fill(dst, c * lkp + rows, (c + 1) * lkp, 0f);
-    }
-
     /**
      * dst[j·wp + c] = src[off + j·ld + c] for j < rows, c < cols, wp = cols padded to whole vectors;
      * zero in the padding columns and in rows ≤ j < lkp.
@@ -433,12 +435,28 @@ final class VectorAttention {
         Arrays.fill(dst, rows * wp, lkp * wp, 0f);
     }
 
-    /** out[off + j·cols + c] = src[c·lkp + j] for j < keys, 0 for keys ≤ j < lk (keys no query sees). */
-    private static void untranspose(float[] src, int lkp, int lk, int keys, int cols, MemorySegment out, long off) {
-        for (int j = 0; j < lk; j++) {
-            long r = off + (long) j * cols;
-            for (int c = 0; c < cols; c++) out.setAtIndex(F, r + c, j < keys ? src[c * lkp + j] : 0f);
+    /**
+     * dst[c·lkp + j] = rows[j·wp + c] for c < cols, j < lkp: the transpose of a {@link #padRows}
+     * copy (wp = cols padded). Array to array: element-wise reads of a memory segment cost several
+     * times more.
+     */
+    private static void transpose(float[] rows, int cols, float[] dst, int lkp) {
+        int wp = padded(cols);
+        for (int c = 0; c < cols; c++) {
+            for (int j = 0, src = c; j < lkp; j++, src += wp) dst[c * lkp + j] = rows[src];
         }
+    }
+
+    /**
+     * out[off + j·cols + c] = src[c·lkp + j] for j < keys, 0 for keys ≤ j < lk (keys no query sees),
+     * through tmp (≥ keys·cols floats) and one bulk copy.
+     */
+    private static void untranspose(float[] src, int lkp, int lk, int keys, int cols, float[] tmp, MemorySegment out, long off) {
+        for (int c = 0; c < cols; c++) {
+            for (int j = 0, dst = c; j < keys; j++, dst += cols) tmp[dst] = src[c * lkp + j];
+        }
+        MemorySegment.copy(tmp, 0, out, F, off << 2, keys * cols);
+        for (long i = off + (long) keys * cols; i < off + (long) lk * cols; i++) out.setAtIndex(F, i, 0f);
     }
 
     private static int ceilDiv(int x, int y) {
