@@ -19,7 +19,7 @@ import dev.dat4j.vecops.WorkerPool;
  * {@code reps} calls forward and backward, in ns per visible score and GFLOP/s (multiply-adds of
  * the products counted as 2 FLOPs; the backward recomputes S, so it counts 3·d + 2·dv per score).
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.dat4j.bench.AttentionBenchmark [threads] [reps]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.dat4j.bench.AttentionBenchmark [threads] [reps] [shape-name-regex]</pre>
  */
 public final class AttentionBenchmark {
     private AttentionBenchmark() {}
@@ -36,6 +36,7 @@ public final class AttentionBenchmark {
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        String only = args.length > 2 ? args[2] : ".*";
         WorkerPool.setGlobalThreads(threads);
         Shape[] shapes = {
                 new Shape("symbolic", 4, 4096, 512, 16, 16, false),
@@ -45,6 +46,7 @@ public final class AttentionBenchmark {
         FusedAttention kernels = (FusedAttention) be;
         System.out.printf(Locale.ROOT, "%s, %d thread(s), best of %d calls%n", be.name(), threads, reps);
         for (Shape s : shapes) {
+            if (!s.name.matches(only)) continue;
             try (MemoryScope scope = be.newScope()) {
                 Buffer q = KernelBackends.uniform(be, scope, (long) s.entries * s.lq * s.d, -1, 1, 1);
                 Buffer k = KernelBackends.uniform(be, scope, (long) s.entries * s.lk * s.d, -1, 1, 2);
