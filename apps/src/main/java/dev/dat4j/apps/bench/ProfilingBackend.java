@@ -40,6 +40,10 @@ class ProfilingBackend implements Backend {
     }
 
     /** A profiler around inner that offers the same optional kernels ({@link FusedAttention}) as inner. */
+    boolean shapes() {
+        return shapes;
+    }
+
     static ProfilingBackend wrap(Backend inner, boolean shapes) {
         return inner instanceof FusedAttention ? new WithFusedAttention(inner, shapes) : new ProfilingBackend(inner, shapes);
     }
@@ -53,14 +57,19 @@ class ProfilingBackend implements Backend {
             this.kernels = (FusedAttention) inner;
         }
 
+        /** With shapes: " entries×lq×lk d/dv [causal]". */
+        private String problem(AttentionProblem a) {
+            return !shapes() ? "" : " " + a.entries() + "x" + a.lq() + "x" + a.lk() + " d" + a.d() + "/" + a.dv() + (a.causal() ? " causal" : "");
+        }
+
         @Override
         public void attention(AttentionProblem a, Buffer o, Buffer lse) {
-            time("attention", () -> kernels.attention(a, o, lse));
+            time("attention" + problem(a), () -> kernels.attention(a, o, lse));
         }
 
         @Override
         public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
-            time("attentionBackward", () -> kernels.attentionBackward(a, lse, dO, dq, dk, dv));
+            time("attentionBackward" + problem(a), () -> kernels.attentionBackward(a, lse, dO, dq, dk, dv));
         }
     }
 
