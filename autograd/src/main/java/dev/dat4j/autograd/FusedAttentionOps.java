@@ -31,7 +31,7 @@ final class FusedAttentionOps {
             Tensor g = Ops.dense(grad);
             Tensor dq = Ops.out(AttentionOps.shape(batch, lq, d)), dk = Ops.out(AttentionOps.shape(batch, lk, d));
             Tensor dvOut = Ops.out(AttentionOps.shape(batch, lk, dv));
-            kernels.attentionBackward(p, lse.buffer(), g.buffer(), dq.buffer(), dk.buffer(), dvOut.buffer());
+            kernels.attentionBackward(p, o.buffer(), lse.buffer(), g.buffer(), dq.buffer(), dk.buffer(), dvOut.buffer());
             return new Tensor[] {
                     q.requiresGrad ? ReduceOps.sumTo(dq, qs) : null,
                     k.requiresGrad ? ReduceOps.sumTo(dk, ks) : null,   // per entry: summed where k was broadcast

@@ -130,7 +130,7 @@ public final class AllocationAudit {
         for (AttentionProblem a : new AttentionProblem[] {causal, full}) {
             String name = a.causal() ? " causal" : "";
             k.put("attention" + name, () -> fused.attention(a, y, colA));
-            k.put("attentionBackward" + name, () -> fused.attentionBackward(a, colA, dy, dx, m, v));
+            k.put("attentionBackward" + name, () -> fused.attentionBackward(a, y, colA, dy, dx, m, v));
         }
         return k;
     }

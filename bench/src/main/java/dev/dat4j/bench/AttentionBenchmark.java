@@ -61,7 +61,7 @@ public final class AttentionBenchmark {
                         q, offsets(s.entries, (long) s.lq * s.d), s.d, k, offsets(s.entries, (long) s.lk * s.d), s.d,
                         v, offsets(s.entries, (long) s.lk * s.dv), s.dv);
                 double fwd = best(reps, () -> kernels.attention(a, o, lse));
-                double bwd = best(reps, () -> kernels.attentionBackward(a, lse, g, dq, dk, dv));
+                double bwd = best(reps, () -> kernels.attentionBackward(a, o, lse, g, dq, dk, dv));
                 long n = s.scores();
                 System.out.printf(Locale.ROOT, "%-10s %3d x %4d x %3d, d %2d, dv %2d%s: forward %7.3f ms %5.2f ns/score %5.1f GFLOP/s,"
                                 + " backward %7.3f ms %5.2f ns/score %5.1f GFLOP/s%n",

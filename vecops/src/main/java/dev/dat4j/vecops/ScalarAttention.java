@@ -33,8 +33,8 @@ final class ScalarAttention {
         }
     }
 
-    static void backward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
-        MemorySegment sl = seg(lse), sdo = seg(dO), sdq = seg(dq), sdk = seg(dk), sdv = seg(dv);
+    static void backward(AttentionProblem a, Buffer o, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+        MemorySegment so = seg(o), sl = seg(lse), sdo = seg(dO), sdq = seg(dq), sdk = seg(dk), sdv = seg(dv);
         sdk.fill((byte) 0);
         sdv.fill((byte) 0);
         float[] s = new float[a.lk()];
@@ -46,13 +46,11 @@ final class ScalarAttention {
                 scores(a, e, i, n, s);
                 float lse_i = sl.getAtIndex(F, row);
                 float[] dp = new float[n];
-                float dot = 0f, mass = 0f; // D_i = Σ_j P_ij·dP_ij / Σ_j P_ij
+                float dot = 0f; // D_i = dO_i·O_i
+                for (int c = 0; c < a.dv(); c++) dot += sdo.getAtIndex(F, row * a.dv() + c) * so.getAtIndex(F, row * a.dv() + c);
                 for (int j = 0; j < n; j++) {
                     for (int c = 0; c < a.dv(); c++) dp[j] += sdo.getAtIndex(F, row * a.dv() + c) * get(a.v(), ve + (long) j * a.ldv() + c);
-                    dot += probability(s[j], lse_i) * dp[j];
-                    mass += probability(s[j], lse_i);
                 }
-                dot /= mass;
                 for (int c = 0; c < a.d(); c++) sdq.setAtIndex(F, row * a.d() + c, 0f);
                 for (int j = 0; j < n; j++) {
                     float p = probability(s[j], lse_i);

@@ -521,7 +521,7 @@ public final class ScalarBackend extends CpuBackend implements FusedAttention {
     }
 
     @Override
-    public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
-        ScalarAttention.backward(a, lse, dO, dq, dk, dv);
+    public void attentionBackward(AttentionProblem a, Buffer o, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+        ScalarAttention.backward(a, o, lse, dO, dq, dk, dv);
     }
 }

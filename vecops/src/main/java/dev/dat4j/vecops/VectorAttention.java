@@ -27,7 +27,7 @@ import static dev.dat4j.vecops.Simd.sumLanes;
  *   P     = exp(S − max) per row, sums       (backward: exp(S − lse))
  *   O_g   = P·V / sums                       R rows × 2 channel vectors per pass over the keys
  * backward, also per group:
- *   dP    = dO_g·Vᵀ;  D = rowsum(P ⊙ dP) / rowsum(P);  dS = scale·P ⊙ (dP − D)
+ *   dP    = dO_g·Vᵀ;  D = rowsum(dO_g ⊙ O_g);  P, dS = scale·P ⊙ (dP − D) in one pass
  *   dVᵀ  += dO_gᵀ·P;  dKᵀ += Q_gᵀ·dS;  dQ_g = dS·K    (dKᵀ, dVᵀ: per-entry scratch)
  * </pre>
  *
@@ -45,7 +45,7 @@ final class VectorAttention {
     /** Per-thread scratch, grown on demand and reused by every call on that thread. */
     private static final class Scratch {
         float[] kt = new float[0], vt = new float[0], dkt = new float[0], dvt = new float[0], kr = new float[0], vr = new float[0];
-        float[] p = new float[0], dp = new float[0], q = new float[0], g = new float[0], out = new float[0];
+        float[] p = new float[0], dp = new float[0], q = new float[0], g = new float[0], o = new float[0], out = new float[0];
         final float[] max = new float[R], sum = new float[R];
         final int[] n = new int[R];
 
@@ -54,6 +54,7 @@ final class VectorAttention {
             if (p.length < R * lkp) p = new float[R * lkp];
             if (q.length < R * d) q = new float[R * d];
             if (g.length < R * dv) g = new float[R * dv];
+            if (o.length < R * dv) o = new float[R * dv];
             if (out.length < R * padded(Math.max(d, dv))) out = new float[R * padded(Math.max(d, dv))];
             if (kr.length < lkp * padded(d)) kr = new float[lkp * padded(d)];
             if (vr.length < lkp * padded(dv)) vr = new float[lkp * padded(dv)];
@@ -139,16 +140,16 @@ final class VectorAttention {
 
     // ---------------------------------------------------------------- backward
 
-    static void backward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+    static void backward(AttentionProblem a, Buffer o, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
         long workPerEntry = 2L * a.lq() * a.lk() * (a.d() + a.dv());
-        MemorySegment sl = seg(lse), sdo = seg(dO), sdq = seg(dq), sdk = seg(dk), sdv = seg(dv);
+        MemorySegment so = seg(o), sl = seg(lse), sdo = seg(dO), sdq = seg(dq), sdk = seg(dk), sdv = seg(dv);
         Parallel.forRows(a.entries(), workPerEntry, (e0, e1) -> {
             Scratch s = SCRATCH.get();
-            for (int e = e0; e < e1; e++) backwardEntry(a, e, s, sl, sdo, sdq, sdk, sdv);
+            for (int e = e0; e < e1; e++) backwardEntry(a, e, s, so, sl, sdo, sdq, sdk, sdv);
         });
     }
 
-    private static void backwardEntry(AttentionProblem a, int e, Scratch s, MemorySegment lse,
+    private static void backwardEntry(AttentionProblem a, int e, Scratch s, MemorySegment o, MemorySegment lse,
                                       MemorySegment dO, MemorySegment dq, MemorySegment dk, MemorySegment dv) {
         int d = a.d(), dvw = a.dv(), keys = a.lq() == 0 ? 0 : a.visible(a.lq() - 1), lkp = padded(keys);
         s.ensure(d, dvw, lkp, true);
@@ -163,9 +164,11 @@ final class VectorAttention {
             readRows(a, e, i, rows, s.q);
             Arrays.fill(s.g, 0f);
             MemorySegment.copy(dO, F, ((long) e * a.lq() + i) * dvw << 2, s.g, 0, rows * dvw);
+            MemorySegment.copy(o, F, ((long) e * a.lq() + i) * dvw << 2, s.o, 0, rows * dvw);
             for (int r = 0; r < R; r++) {
                 s.n[r] = r < rows ? a.visible(i + r) : 0;
                 s.max[r] = r < rows ? lse.getAtIndex(F, (long) e * a.lq() + i + r) : 0f;
+                s.sum[r] = r < rows ? dot(s.g, s.o, r * dvw, dvw) : 0f;                  // D = dO·O
             }
             backwardGroup(s, d, dvw, lkp, nv, a.scale());
             for (int r = 0; r < rows; r++) MemorySegment.copy(s.out, r * padded(d), dq, F, ((long) e * a.lq() + i + r) * d << 2, d);
@@ -176,7 +179,7 @@ final class VectorAttention {
 
     /**
      * One group's share of the gradients: s.out (R, padded d) = dQ of its rows, dKᵀ and dVᵀ accumulated.
-     * Inputs: s.q (R, d), s.g = dO (R, dv), s.n visible keys, s.max = lse per row.
+     * Inputs: s.q (R, d), s.g = dO (R, dv), s.n visible keys, s.max = lse and s.sum = D per row.
      */
     private static void backwardGroup(Scratch s, int d, int dv, int lkp, int nv, float scale) {
         scores(s.q, d, s.kt, lkp, nv, scale, s.p, lkp);
@@ -189,9 +192,7 @@ final class VectorAttention {
                 continue;
             }
             maskTail(s.p, base + s.n[r], base + nv);
-            float mass = expShift(s.p, base, nv, s.max[r]);                 // P, Σ_j P
-            float dot = product(s.p, s.dp, base, nv) / mass;                // D = Σ_j P·dP / Σ_j P
-            scoreGradients(s.p, s.dp, base, nv, dot, scale);                // dp = dS
+            probabilitiesAndGradients(s.p, s.dp, base, nv, s.max[r], s.sum[r], scale);
         }
         accumulate(s.dvt, lkp, nv, s.p, lkp, s.g, dv);
         accumulate(s.dkt, lkp, nv, s.dp, lkp, s.q, d);
@@ -356,24 +357,23 @@ final class VectorAttention {
         a3.add(b3).intoArray(out, 3 * wp + c);
     }
 
-    /** Σ_j x[off + j]·y[off + j] for j < nv: 2 accumulators (one FMA chain was latency-bound). */
-    private static float product(float[] x, float[] y, int off, int nv) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0;
-        int j = off, end = off + nv;
-        for (; j + 2 * L <= end; j += 2 * L) {
-            a0 = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), a0);
-            a1 = FloatVector.fromArray(S, x, j + L).fma(FloatVector.fromArray(S, y, j + L), a1);
+    /**
+     * One backward row on [off, off+nv): p = exp(s − lse) in place (P) and dp = scale·P·(dp − D)
+     * in place (dS), in one pass.
+     */
+    private static void probabilitiesAndGradients(float[] p, float[] dp, int off, int nv, float lse, float d, float scale) {
+        for (int j = off; j < off + nv; j += L) {
+            FloatVector pj = Simd.expNoOverflow(FloatVector.fromArray(S, p, j).sub(lse));
+            pj.intoArray(p, j);
+            FloatVector.fromArray(S, dp, j).sub(d).mul(pj.mul(scale)).intoArray(dp, j);
         }
-        if (j < end) a0 = FloatVector.fromArray(S, x, j).fma(FloatVector.fromArray(S, y, j), a0);
-        return sumLanes(a0.add(a1));
     }
 
-    /** dp = scale·p·(dp − dot) on [off, off+nv): dS of one query row, in place. */
-    private static void scoreGradients(float[] p, float[] dp, int off, int nv, float dot, float scale) {
-        for (int j = off; j < off + nv; j += L) {
-            FloatVector pj = FloatVector.fromArray(S, p, j);
-            FloatVector.fromArray(S, dp, j).sub(dot).mul(pj).mul(scale).intoArray(dp, j);
-        }
+    /** Σ_c x[off + c]·y[off + c] for c < n, in order (scalar: n is a head width). */
+    private static float dot(float[] x, float[] y, int off, int n) {
+        float acc = 0f;
+        for (int c = off; c < off + n; c++) acc += x[c] * y[c];
+        return acc;
     }
 
     /**

@@ -201,7 +201,7 @@ public final class VectorBackend extends CpuBackend implements FusedAttention {
     }
 
     @Override
-    public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
-        VectorAttention.backward(a, lse, dO, dq, dk, dv);
+    public void attentionBackward(AttentionProblem a, Buffer o, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+        VectorAttention.backward(a, o, lse, dO, dq, dk, dv);
     }
 }

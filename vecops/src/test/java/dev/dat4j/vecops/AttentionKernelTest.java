@@ -94,8 +94,8 @@ class AttentionKernelTest {
         CpuBuffer dO = k.uniform((long) e * lq * dv, -1, 1);
         CpuBuffer[] gs = {k.zeros((long) e * lq * d), k.zeros((long) e * lk * d), k.zeros((long) e * lk * dv)};
         CpuBuffer[] gv = {k.uniform((long) e * lq * d, 5, 6), k.uniform((long) e * lk * d, 5, 6), k.uniform((long) e * lk * dv, 5, 6)};
-        SCALAR.attentionBackward(a, ls, dO, gs[0], gs[1], gs[2]);
-        VECTOR.attentionBackward(a, ls, dO, gv[0], gv[1], gv[2]);
+        SCALAR.attentionBackward(a, os, ls, dO, gs[0], gs[1], gs[2]);
+        VECTOR.attentionBackward(a, os, ls, dO, gv[0], gv[1], gv[2]);
         k.assertClose("dq", gs[0], gv[0], 1e-4, 1e-5);
         k.assertClose("dk", gs[1], gv[1], 1e-4, 1e-5);
         k.assertClose("dv", gs[2], gv[2], 1e-4, 1e-5);

@@ -68,8 +68,8 @@ class ProfilingBackend implements Backend {
         }
 
         @Override
-        public void attentionBackward(AttentionProblem a, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
-            time("attentionBackward" + problem(a), () -> kernels.attentionBackward(a, lse, dO, dq, dk, dv));
+        public void attentionBackward(AttentionProblem a, Buffer o, Buffer lse, Buffer dO, Buffer dq, Buffer dk, Buffer dv) {
+            time("attentionBackward" + problem(a), () -> kernels.attentionBackward(a, o, lse, dO, dq, dk, dv));
         }
     }
 
