@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
  * </pre>
  *
  * The first k-block of C applies beta, later ones accumulate. Packing buffers are per thread and
- * reused across calls (no allocation per call once they have grown). Problems below
+ * reused across calls (no allocation per call once they have grown). A small C with a long k and B
+ * not transposed (weight gradients of narrow layers) goes to {@link GemmSmallOutput}. Problems below
  * {@link #PARALLEL_WORK} multiply-adds run on the calling thread only. Batches of small matrices are
  * spread over batch entries; a broadcast B with stacked A and C becomes one tall GEMM.
  */
@@ -109,6 +110,10 @@ final class VectorGemm {
             return;
         }
         boolean parallel = mayParallelise && pool.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
+        if (GemmSmallOutput.applies(transB, m, n, k)) {
+            GemmSmallOutput.run(parallel ? pool : null, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         Scratch s = SCRATCH.get();
         Gemm job = s.gemm;
         job.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

@@ -74,6 +74,19 @@ class VectorGemmTest {
     }
 
     @Test
+    void smallOutputLongK() {
+        // GemmSmallOutput: C of at most 64×64 floats, k ≥ 512, B not transposed; full 4×2-vector
+        // tiles, edge rows and masked edge columns, k split over threads (3 partial sums) or not.
+        int[][] shapes = {{32, 64, 4096}, {7, 5, 600}, {33, 70, 1100}, {64, 64, 3333}, {1, 1, 512}, {8, 4, 2049}};
+        for (int[] s : shapes) {
+            for (boolean transA : new boolean[] {false, true}) {
+                check(POOL1, new Case(transA, false, s[0], s[1], s[2], 2, 3, 1, 0.5f, 0.25f), 1);
+                check(POOL3, new Case(transA, false, s[0], s[1], s[2], 0, 0, 0, 1f, 0f), 1);
+            }
+        }
+    }
+
+    @Test
     void severalBChunksAlongNAndK() {
         // n > NC gives several column chunks; k beyond the packed-B budget gives several k chunks.
         check(POOL3, new Case(false, false, 5, VectorGemm.NC + 37, 20, 0, 0, 0, 1f, 0f), 1);
