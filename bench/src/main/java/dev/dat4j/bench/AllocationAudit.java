@@ -124,6 +124,7 @@ public final class AllocationAudit {
         k.put("adamStep", () -> be.adamStep(N, y, dy, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 10));
         k.put("sgdStep", () -> be.sgdStep(N, y, dy, m, 1e-3f, 0.9f, 0f, false));
         k.put("gemm 64×64×1000", () -> be.gemm(false, true, ROWS, ROWS, COLS, 1f, x, COLS, b, COLS, 0f, c, ROWS));
+        k.put("gemm TN 32×64×1000 (small C)", () -> be.gemm(true, false, 32, ROWS, COLS, 1f, x, 32, b, ROWS, 0f, c, ROWS));
         // attention: 8 entries of 40 queries against 50 keys, head dims 8 (q/k) and 16 (v)
         AttentionProblem causal = attention(8, 40, 50, 8, 16, true, x), full = attention(8, 40, 50, 8, 16, false, x);
         FusedAttention fused = (FusedAttention) be;
