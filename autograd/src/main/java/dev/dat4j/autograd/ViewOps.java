@@ -1,6 +1,7 @@
 package dev.dat4j.autograd;
 
 import dev.dat4j.vecops.Buffer;
+import dev.dat4j.vecops.StridedCopy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -233,11 +234,14 @@ final class ViewOps {
      * A tensor of {@code shape} whose slices [starts[i], starts[i] + piece.shape[dim]) along
      * {@code dim} hold the pieces, zero elsewhere (not recorded).
      *
-     * <p>The kernels write only dense outputs, so the result is built with {@code dim} moved to the
-     * front, where every piece is one dense block, and returned as a permuted view of that buffer
-     * (a dense tensor when dim is 0).
+     * <p>On a backend with {@link StridedCopy} (the CPU ones) the result is row-major and each
+     * piece is copied into its slice. {@code Backend.copyStrided} writes only dense outputs, so
+     * elsewhere the result is built with {@code dim} moved to the front, where every piece is one
+     * dense block, and returned as a permuted view of that buffer (a dense tensor when dim is 0):
+     * along the last dim a transposed layout, which consumers that need rows copy once more.
      */
     static Tensor assemble(int[] shape, int dim, List<Tensor> pieces, int[] starts) {
+        if (dim != 0 && pieces.getFirst().backend instanceof StridedCopy copier) return assembleRows(shape, dim, pieces, starts, copier);
         int r = shape.length;
         int[] order = new int[r];
         order[0] = dim;
@@ -269,5 +273,22 @@ final class ViewOps {
         long[] frontStrides = Shapes.contiguousStrides(front);
         for (int i = 0; i < r; i++) st[order[i]] = frontStrides[i];
         return new Tensor(buf.backend, buf.base, buf.scope, buf.dtype, shape, st, 0);
+    }
+
+    /** {@link #assemble} into a row-major result: zeros first where the pieces leave gaps, then each piece into its slice. */
+    private static Tensor assembleRows(int[] shape, int dim, List<Tensor> pieces, int[] starts, StridedCopy copier) {
+        Tensor out = Ops.out(pieces.getFirst().dtype, shape);
+        long covered = 0;
+        for (int i = 0; i < pieces.size(); i++) {
+            covered = starts[i] == (int) covered ? covered + pieces.get(i).shape[dim] : -1;
+            if (covered < 0) break;
+        }
+        if (covered != shape[dim]) out.backend.fill(out.buffer(), out.numel, 0f);
+        for (int i = 0; i < pieces.size(); i++) {
+            Tensor p = pieces.get(i);
+            if (p.numel == 0) continue;
+            copier.copyStrided(p.shape, p.strided(), p.strides, out.buffer().slice(starts[i] * out.strides[dim]), out.strides);
+        }
+        return out;
     }
 }

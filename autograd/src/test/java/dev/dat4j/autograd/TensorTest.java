@@ -67,6 +67,9 @@ class TensorTest {
         Tensor a = Tensor.of(seq(6), 2, 3), b = Tensor.of(new float[] {10, 11}, 2, 1);
         Tensor c = Tensor.cat(List.of(a, b), 1);
         assertArrayEquals(new float[] {0, 1, 2, 10, 3, 4, 5, 11}, c.toFloatArray());
+        assertTrue(c.isContiguous(), "a cat along the last dim is row-major on a CPU backend (StridedCopy)");
+        assertArrayEquals(new int[] {4, -100, 5, 6}, Tensor.cat(List.of(Tensor.ofInts(new int[] {4, 5}, 2, 1),
+                Tensor.ofInts(new int[] {-100, 6}, 2, 1)), 1).toIntArray());
         List<Tensor> parts = c.split(new int[] {1, 3}, 1);
         assertArrayEquals(new float[] {1, 2, 10, 4, 5, 11}, parts.get(1).toFloatArray());
         Tensor s = Tensor.stack(List.of(a, a), 0);

@@ -9,7 +9,7 @@ import static dev.dat4j.vecops.CpuBuffer.seg;
  * The reference backend: plain single-threaded loops written for obviousness, not speed.
  * Every fast kernel (Vector API, CUDA) is tested against this class.
  */
-public final class ScalarBackend extends CpuBackend implements FusedAttention {
+public final class ScalarBackend extends CpuBackend implements FusedAttention, StridedCopy {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
 
@@ -90,6 +90,13 @@ public final class ScalarBackend extends CpuBackend implements FusedAttention {
         MemorySegment s = seg(src), o = seg(out);
         long n = volume(shape);
         for (long i = 0; i < n; i++) set(o, i, get(s, stridedOffset(i, shape, srcStrides)));
+    }
+
+    @Override
+    public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out, long[] outStrides) {
+        MemorySegment s = seg(src), o = seg(out);
+        long n = volume(shape);
+        for (long i = 0; i < n; i++) set(o, stridedOffset(i, shape, outStrides), get(s, stridedOffset(i, shape, srcStrides)));
     }
 
     @Override

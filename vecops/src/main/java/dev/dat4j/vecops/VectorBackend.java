@@ -12,7 +12,7 @@ import static dev.dat4j.vecops.CpuBuffer.seg;
  * {@link WorkerPool}. Each op family lives in its own file ({@code VectorGemm}, ...); ops not yet
  * vectorised delegate to the scalar reference.
  */
-public final class VectorBackend extends CpuBackend implements FusedAttention {
+public final class VectorBackend extends CpuBackend implements FusedAttention, StridedCopy {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private final ScalarBackend reference = new ScalarBackend();
@@ -46,6 +46,11 @@ public final class VectorBackend extends CpuBackend implements FusedAttention {
     @Override
     public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out) {
         VectorIndexing.copyStrided(shape, seg(src), srcStrides, seg(out));
+    }
+
+    @Override
+    public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out, long[] outStrides) {
+        VectorIndexing.copyStrided(shape, seg(src), srcStrides, seg(out), outStrides);
     }
 
     @Override

@@ -70,6 +70,30 @@ final class VectorIndexing {
     }
 
     /**
+     * out viewed with outStrides = src viewed with srcStrides ({@link StridedCopy}): rows of the
+     * merged layout, each a vector copy when both are contiguous along it (the pieces of a cat
+     * along the last dimension), else element by element.
+     */
+    static void copyStrided(int[] shape, MemorySegment src, long[] srcStrides, MemorySegment out, long[] outStrides) {
+        StridedLayout layout = StridedLayout.of(shape, srcStrides, outStrides);
+        long n = layout.volume();
+        if (n == 0) return;
+        long inner = layout.inner(), ss = layout.innerStride(0), os = layout.innerStride(1);
+        Parallel.forRange(n, (from, to) -> {
+            StridedLayout.Cursor cur = layout.new Cursor(from / inner);
+            long col = from % inner;
+            for (long i = from; i < to; ) {
+                long len = Math.min(inner - col, to - i), so = cur.offset[0] + col * ss, oo = cur.offset[1] + col * os;
+                if (os == 1) copyRow(src, so, ss, out, oo, len);
+                else for (long t = 0; t < len; t++) set(out, oo + t * os, get(src, so + t * ss));
+                i += len;
+                col = 0;
+                cur.next();
+            }
+        });
+    }
+
+    /**
      * out[oo + i] = src[so + i·stride] for i in [0, len). Contiguous rows of up to 4 vectors (the
      * 8- or 16-wide head rows of a permute) are copied with vector loads and stores, the last one
      * masked: a MemorySegment.copy call per row costs ~30 ns whatever its length.

@@ -62,6 +62,33 @@ class IndexingKernelTest {
     }
 
     @Test
+    void copyIntoStridedOutputMatchesReference() {
+        // {name, shape, src strides, out strides, out length}: slices of a row-major (…, 40) result
+        // (a cat along the last dim), from row-major, permuted and broadcast sources; rows shorter
+        // than a vector; a transposed output; large enough to run on several threads.
+        Object[][] cases = {
+            {"last-dim slice 8 of 40", new int[] {16, 4, 256, 8}, new long[] {8192, 2048, 8, 1}, new long[] {40960, 10240, 40, 1}, 16L * 4 * 256 * 40},
+            {"last-dim slice 32 of 40, broadcast src", new int[] {16, 4, 256, 32}, new long[] {8192, 0, 32, 1}, new long[] {40960, 10240, 40, 1}, 16L * 4 * 256 * 40},
+            {"odd slice 5 of 13", new int[] {3, 7, 5}, new long[] {35, 5, 1}, new long[] {91, 13, 1}, 3L * 7 * 13},
+            {"transposed out", new int[] {33, 17}, new long[] {17, 1}, new long[] {1, 33}, 33L * 17},
+            {"strided both", new int[] {9, 6}, new long[] {1, 18}, new long[] {14, 2}, 9L * 14},
+        };
+        for (Object[] c : cases) {
+            int[] shape = (int[]) c[1];
+            long[] srcStrides = (long[]) c[2], outStrides = (long[]) c[3];
+            long outLength = (long) c[4];
+            try (KernelAssert k = new KernelAssert("copyStrided into " + c[0] + " shape " + shape(shape))) {
+                CpuBuffer src = k.uniform(Math.max(1, extent(shape, srcStrides)), -1, 1);
+                CpuBuffer expected = k.uniform(outLength, 5, 6), actual = k.zeros(outLength);
+                VECTOR.copyStrided(new int[] {(int) outLength}, expected, new long[] {1}, actual); // same background
+                SCALAR.copyStrided(shape, src, srcStrides, expected, outStrides);
+                VECTOR.copyStrided(shape, src, srcStrides, actual, outStrides);
+                k.assertSame("out", expected, actual);
+            }
+        }
+    }
+
+    @Test
     void embeddingAndBackwardMatchReference() {
         for (int[] c : new int[][] {{1, 1, 1}, {5, 7, 3}, {33, 129, 17}, {1000, 64, 50}, {2048, 131, 300}}) {
             int n = c[0], dim = c[1], vocab = c[2];

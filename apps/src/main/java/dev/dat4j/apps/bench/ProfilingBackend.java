@@ -7,6 +7,7 @@ import dev.dat4j.vecops.Buffer;
 import dev.dat4j.vecops.FusedAttention;
 import dev.dat4j.vecops.MemoryScope;
 import dev.dat4j.vecops.ReduceOp;
+import dev.dat4j.vecops.StridedCopy;
 import dev.dat4j.vecops.UnaryOp;
 
 import java.util.Map;
@@ -39,22 +40,31 @@ class ProfilingBackend implements Backend {
         this.shapes = shapes;
     }
 
-    /** A profiler around inner that offers the same optional kernels ({@link FusedAttention}) as inner. */
+    /** A profiler around inner that offers the same optional kernels ({@link FusedAttention}, {@link StridedCopy}) as inner. */
     boolean shapes() {
         return shapes;
     }
 
     static ProfilingBackend wrap(Backend inner, boolean shapes) {
-        return inner instanceof FusedAttention ? new WithFusedAttention(inner, shapes) : new ProfilingBackend(inner, shapes);
+        return inner instanceof FusedAttention && inner instanceof StridedCopy ? new WithCpuKernels(inner, shapes) : new ProfilingBackend(inner, shapes);
     }
 
-    /** The profiler of a backend with fused attention kernels, timing those too. */
-    private static final class WithFusedAttention extends ProfilingBackend implements FusedAttention {
+    /** The profiler of a CPU backend (fused attention, strided-output copies), timing those kernels too. */
+    private static final class WithCpuKernels extends ProfilingBackend implements FusedAttention, StridedCopy {
         private final FusedAttention kernels;
+        private final StridedCopy copier;
 
-        WithFusedAttention(Backend inner, boolean shapes) {
+        WithCpuKernels(Backend inner, boolean shapes) {
             super(inner, shapes);
             this.kernels = (FusedAttention) inner;
+            this.copier = (StridedCopy) inner;
+        }
+
+        @Override
+        public void copyStrided(int[] shape, Buffer src, long[] srcStrides, Buffer out, long[] outStrides) {
+            String key = "copyStrided into" + (shapes() ? " " + java.util.Arrays.toString(shape) + " " + java.util.Arrays.toString(srcStrides)
+                    + " -> " + java.util.Arrays.toString(outStrides) : "");
+            time(key, () -> copier.copyStrided(shape, src, srcStrides, out, outStrides));
         }
 
         /** With shapes: " entries×lq×lk d/dv [causal]". */
