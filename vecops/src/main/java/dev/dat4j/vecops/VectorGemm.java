@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
  *
  * The first k-block of C applies beta, later ones accumulate. Packing buffers are per thread and
  * reused across calls (no allocation per call once they have grown). A small C with a long k and B
- * not transposed (weight gradients of narrow layers) goes to {@link GemmSmallOutput}. Problems below
+ * not transposed (weight gradients of narrow layers) goes to {@link GemmSmallOutput}, a tiny B (n ≤ one
+ * vector, k ≤ 16) to {@link GemmNarrowB}. Problems below
  * {@link #PARALLEL_WORK} multiply-adds run on the calling thread only. Batches of small matrices are
  * spread over batch entries; a broadcast B with stacked A and C becomes one tall GEMM.
  */
@@ -110,6 +111,10 @@ final class VectorGemm {
             return;
         }
         boolean parallel = mayParallelise && pool.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
+        if (GemmNarrowB.applies(m, n, k)) {
+            GemmNarrowB.run(parallel ? pool : null, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         if (GemmSmallOutput.applies(transB, m, n, k)) {
             GemmSmallOutput.run(parallel ? pool : null, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;

@@ -87,6 +87,19 @@ class VectorGemmTest {
     }
 
     @Test
+    void narrowBManyRows() {
+        // GemmNarrowB: n ≤ one vector, k ≤ 16, m ≥ 64, every transpose; split over threads or not.
+        int[][] shapes = {{4096, 8, 4}, {300, 4, 8}, {65, 1, 1}, {1000, 3, 16}, {129, 16, 5}};
+        for (int[] s : shapes) {
+            if (s[1] > VectorGemm.VL) continue;
+            for (int t = 0; t < 4; t++) {
+                check(POOL1, new Case((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1, 2, 3, 0.5f, 0.25f), 1);
+                check(POOL3, new Case((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0, 0, 0, 1f, 0f), 1);
+            }
+        }
+    }
+
+    @Test
     void severalBChunksAlongNAndK() {
         // n > NC gives several column chunks; k beyond the packed-B budget gives several k chunks.
         check(POOL3, new Case(false, false, 5, VectorGemm.NC + 37, 20, 0, 0, 0, 1f, 0f), 1);
