@@ -44,6 +44,11 @@ final class VectorReduce {
      * rows that sit in L1; they are combined in a fixed order, so the result is reproducible.
      */
     static float sum(MemorySegment s, long off, int n) {
+        if (n < L) { // a row shorter than a vector (relational attention's 8-wide dot products): no lane sums
+            float r = 0f;
+            for (int j = 0; j < n; j++) r += get(s, off + j);
+            return r;
+        }
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int j = 0;
         for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
@@ -61,6 +66,11 @@ final class VectorReduce {
      * L1 is otherwise bound by the latency of the max chain (softmax's first pass).
      */
     static float max(MemorySegment s, long off, int n) {
+        if (n < L) {
+            float r = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) r = Math.max(r, get(s, off + j));
+            return r;
+        }
         FloatVector acc0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), acc1 = acc0;
         int j = 0;
         for (int end2 = n - n % (2 * L); j < end2; j += 2 * L) {
@@ -75,6 +85,11 @@ final class VectorReduce {
 
     /** min s[off .. off+n) (+∞ for n = 0; NaN if any element is NaN). */
     static float min(MemorySegment s, long off, int n) {
+        if (n < L) {
+            float r = Float.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) r = Math.min(r, get(s, off + j));
+            return r;
+        }
         FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
         int j = 0;
         for (int end = (int) bound(n); j < end; j += L) acc = acc.min(FloatVector.fromMemorySegment(S, s, (off + j) << 2, ORDER));

@@ -222,7 +222,7 @@ class ProfilingBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, int outer, int n, int inner, Buffer x, Buffer y) {
-        time("reduce " + op, () -> this.inner.reduce(op, outer, n, inner, x, y));
+        time("reduce " + op + (shapes ? " " + outer + "x" + n + "x" + inner : ""), () -> this.inner.reduce(op, outer, n, inner, x, y));
     }
 
     @Override
