@@ -125,11 +125,13 @@ public final class AllocationAudit {
         k.put("sgdStep", () -> be.sgdStep(N, y, dy, m, 1e-3f, 0.9f, 0f, false));
         k.put("gemm 64×64×1000", () -> be.gemm(false, true, ROWS, ROWS, COLS, 1f, x, COLS, b, COLS, 0f, c, ROWS));
         k.put("gemm TN 32×64×1000 (small C)", () -> be.gemm(true, false, 32, ROWS, COLS, 1f, x, 32, b, ROWS, 0f, c, ROWS));
-        // attention: 8 entries of 40 queries against 50 keys, head dims 8 (q/k) and 16 (v)
+        // attention: 8 entries of 40 queries against 50 keys, head dims 8 (q/k) and 16 (v), and
+        // relational attention's widths (keys 8, values 40: two vectors and a half at 512 bits)
         AttentionProblem causal = attention(8, 40, 50, 8, 16, true, x), full = attention(8, 40, 50, 8, 16, false, x);
+        AttentionProblem wide = attention(8, 40, 50, 8, 40, true, x);
         FusedAttention fused = (FusedAttention) be;
-        for (AttentionProblem a : new AttentionProblem[] {causal, full}) {
-            String name = a.causal() ? " causal" : "";
+        for (AttentionProblem a : new AttentionProblem[] {causal, full, wide}) {
+            String name = (a.causal() ? " causal" : "") + (a.dv() > 16 ? " dv " + a.dv() : "");
             k.put("attention" + name, () -> fused.attention(a, y, colA));
             k.put("attentionBackward" + name, () -> fused.attentionBackward(a, y, colA, dy, dx, m, v));
         }
