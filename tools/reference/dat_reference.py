@@ -211,6 +211,104 @@ class RelationalAttention(nn.Module):
         return self.resid_dropout(self.wo(out)), alpha, relations.permute(0, 2, 3, 1)
 
 
+class RelationalCrossAttention(nn.Module):
+    """RCA, the ablation variant ra_type='rca' (spec §5): out_i = Σ_j act(q_i·k_j/√hd)_ij s_j W_v.
+
+    Softmax: masked with −∞ before it; other activations: future pairs zeroed after it."""
+
+    def __init__(self, d_model, n_heads, dropout=0.0, n_kv_heads=None, activation='softmax', add_bias_kv=False,
+                 add_bias_out=False, total_n_heads=None, use_relative_positional_symbols=False):
+        super().__init__()
+        cross_attention_heads(self, d_model, n_heads, n_kv_heads, total_n_heads, activation,
+                              use_relative_positional_symbols, dropout, add_bias_kv, add_bias_out)
+        self.activation = activation
+        self.wq = nn.Linear(d_model, n_heads * self.hd, bias=False)
+        self.wk = nn.Linear(d_model, self.n_kv * self.hd, bias=add_bias_kv)
+
+    def forward(self, x, symbols, rope=None, causal=False):
+        B, L, _ = x.shape
+        scores = head_scores(self, self.wq, self.wk, x, rope)
+        if causal and self.activation == 'softmax':
+            scores = causal_fill(scores)
+        scores = self.act(scores)
+        if causal and self.activation != 'softmax':
+            scores = scores * torch.tril(torch.ones(L, L, dtype=scores.dtype))
+        scores = self.attn_dropout(scores)
+        return self.resid_dropout(self.wo(attend_symbols(scores, self.wv(symbols), self.n_kv, self.hd, self.relative,
+                                                         B, L))), scores
+
+
+class DisentangledRelationalCrossAttention(nn.Module):
+    """DisRCA, ra_type='disrca' (spec §5): out_i = Σ_j α_ij·act(q^rel_i·k^rel_j/√hd) s_j W_v, α the softmax
+    attention (RoPE on its q/k only). Like the reference, the relation keys are not repeated over query
+    heads: n_kv_heads must be 1 or n_heads."""
+
+    def __init__(self, d_model, n_heads, dropout=0.0, n_kv_heads=None, rel_activation='identity', add_bias_kv=False,
+                 add_bias_out=False, total_n_heads=None, use_relative_positional_symbols=False):
+        super().__init__()
+        cross_attention_heads(self, d_model, n_heads, n_kv_heads, total_n_heads, rel_activation,
+                              use_relative_positional_symbols, dropout, add_bias_kv, add_bias_out)
+        assert self.n_kv in (1, n_heads), 'disrca broadcasts its relation keys: n_kv_heads must be 1 or n_heads'
+        self.wq_attn = nn.Linear(d_model, n_heads * self.hd, bias=False)
+        self.wk_attn = nn.Linear(d_model, self.n_kv * self.hd, bias=add_bias_kv)
+        self.wq_rel = nn.Linear(d_model, n_heads * self.hd, bias=False)
+        self.wk_rel = nn.Linear(d_model, self.n_kv * self.hd, bias=add_bias_kv)
+
+    def forward(self, x, symbols, rope=None, causal=False):
+        B, L, _ = x.shape
+        logits = head_scores(self, self.wq_attn, self.wk_attn, x, rope)
+        if causal:
+            logits = causal_fill(logits)
+        alpha = F.softmax(logits, dim=-1)
+        qr = self.wq_rel(x).view(B, L, self.n_heads, self.hd).transpose(1, 2)
+        kr = self.wk_rel(x).view(B, L, self.n_kv, self.hd).transpose(1, 2)  # broadcast over heads when n_kv == 1
+        rel = self.act(qr @ kr.transpose(-1, -2) / math.sqrt(self.hd))
+        scores = self.attn_dropout(alpha * rel)
+        return self.resid_dropout(self.wo(attend_symbols(scores, self.wv(symbols), self.n_kv, self.hd, self.relative,
+                                                         B, L))), alpha, rel
+
+
+def cross_attention_heads(m, d_model, n_heads, n_kv_heads, total_n_heads, activation, relative, dropout,
+                          add_bias_kv, add_bias_out):
+    """The head layout, activation, dropouts and symbol-value / output projections that RCA and DisRCA
+    share (set on module m)."""
+    total = total_n_heads if total_n_heads is not None else n_heads
+    m.n_heads = n_heads
+    m.n_kv = n_kv_heads if n_kv_heads is not None else n_heads
+    assert n_heads % m.n_kv == 0, 'n_heads must be a multiple of n_kv_heads'
+    m.hd = d_model // total
+    m.act = activation_fn(activation)
+    m.relative = relative
+    m.attn_dropout = nn.Dropout(dropout)
+    m.resid_dropout = nn.Dropout(dropout)
+    m.wv = nn.Linear(d_model, m.n_kv * m.hd, bias=add_bias_kv)
+    m.wo = nn.Linear(n_heads * m.hd, n_heads * m.hd, bias=add_bias_out)
+
+
+def head_scores(m, wq, wk, x, rope):
+    """q·kᵀ/√hd per head (B, H, L, L), RoPE on q and k, kv heads repeated over their query heads."""
+    B, L, _ = x.shape
+    q = wq(x).view(B, L, m.n_heads, m.hd)
+    k = wk(x).view(B, L, m.n_kv, m.hd)
+    if rope is not None:
+        q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+    k = k.repeat_interleave(m.n_heads // m.n_kv, dim=2)
+    return q.transpose(1, 2) @ k.transpose(1, 2).transpose(-1, -2) / math.sqrt(m.hd)
+
+
+def attend_symbols(scores, sv, n_kv, hd, relative, B, L):
+    """Σ_j scores[b,h,i,j]·sv_j per head → (B, L, H·hd); sv (B, L, G·hd) or relative (L, L, G·hd)."""
+    H = scores.shape[1]
+    rep = H // n_kv
+    if relative:
+        sv = sv.view(L, L, n_kv, hd).repeat_interleave(rep, dim=2)
+        out = torch.einsum('bhij,ijhd->bihd', scores, sv)
+    else:
+        sv = sv.view(B, L, n_kv, hd).repeat_interleave(rep, dim=2)
+        out = torch.einsum('bhij,bjhd->bihd', scores, sv)
+    return out.reshape(B, L, H * hd)
+
+
 # --------------------------------------------------------------------------------- symbol retrieval
 
 class SymbolicAttention(nn.Module):
@@ -284,17 +382,19 @@ class DualAttention(nn.Module):
     def __init__(self, d_model, n_heads_sa, n_heads_ra, dropout, sa_kwargs=None, ra_kwargs=None,
                  share_attn_params=False, ra_type='relational_attention', code_era=HEAD_ERA):
         super().__init__()
-        if ra_type != 'relational_attention':
-            raise ValueError(f'ra_type {ra_type!r} is not part of this reference')
+        ra_classes = dict(relational_attention=RelationalAttention, rca=RelationalCrossAttention,
+                          disrca=DisentangledRelationalCrossAttention)
+        if ra_type not in ra_classes:
+            raise ValueError(f'invalid ra_type {ra_type!r}; expected one of {sorted(ra_classes)}')
         total = n_heads_sa + n_heads_ra
         assert total > 0
         if n_heads_sa > 0:
             self.self_attention = Attention(d_model, n_heads_sa, dropout=dropout, total_n_heads=total,
                                             **(sa_kwargs or {}))
         if n_heads_ra > 0:
-            self.relational_attention = RelationalAttention(d_model, n_heads_ra, dropout=dropout,
-                                                            total_n_heads=total, code_era=code_era,
-                                                            **(ra_kwargs or {}))
+            era_kw = dict(code_era=code_era) if ra_type == 'relational_attention' else {}
+            self.relational_attention = ra_classes[ra_type](d_model, n_heads_ra, dropout=dropout, total_n_heads=total,
+                                                            **era_kw, **(ra_kwargs or {}))
         if share_attn_params:
             assert n_heads_sa == n_heads_ra
             self.self_attention.wq = self.relational_attention.wq_attn

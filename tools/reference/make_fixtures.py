@@ -118,6 +118,26 @@ case('dual_attn_sa_only', 'module', 'DualAttention', dict(d_model=D, n_heads_sa=
 case('dual_attn_ra_only', 'module', 'DualAttention', dict(d_model=D, n_heads_sa=0, n_heads_ra=2, dropout=0.0),
      {'x': fl(B, L, D), 'symbols': fl(B, L, D)})
 
+# Dual attention with the ablation variants of relational attention (ra_type)
+case('dual_attn_rca', 'module', 'DualAttention',
+     dict(d_model=D, n_heads_sa=2, n_heads_ra=2, dropout=0.0, ra_type='rca'),
+     {'x': fl(B, L, D), 'symbols': fl(B, L, D)}, call=dict(causal=True, rope=True))
+case('dual_attn_rca_relu_mqa_bias', 'module', 'DualAttention',
+     dict(d_model=D, n_heads_sa=1, n_heads_ra=3, dropout=0.0, ra_type='rca',
+          ra_kwargs=dict(activation='relu', n_kv_heads=1, add_bias_kv=True, add_bias_out=True)),
+     {'x': fl(B, L, D), 'symbols': fl(B, L, D)}, call=dict(causal=True))
+case('dual_attn_rca_relative', 'module', 'DualAttention',
+     dict(d_model=D, n_heads_sa=0, n_heads_ra=2, dropout=0.0, ra_type='rca',
+          ra_kwargs=dict(use_relative_positional_symbols=True)),
+     {'x': fl(B, L, D), 'symbols': fl(L, L, D)})
+case('dual_attn_disrca', 'module', 'DualAttention',
+     dict(d_model=D, n_heads_sa=2, n_heads_ra=2, dropout=0.0, ra_type='disrca'),
+     {'x': fl(B, L, D), 'symbols': fl(B, L, D)}, call=dict(causal=True, rope=True))
+case('dual_attn_disrca_tanh_shared_mqa', 'module', 'DualAttention',
+     dict(d_model=D, n_heads_sa=2, n_heads_ra=2, dropout=0.0, ra_type='disrca', share_attn_params=True,
+          sa_kwargs=dict(n_kv_heads=1), ra_kwargs=dict(rel_activation='tanh', n_kv_heads=1, add_bias_kv=True)),
+     {'x': fl(B, L, D), 'symbols': fl(B, L, D)})
+
 # Feed-forward ------------------------------------------------------------------------------------
 case('ffn_relu_bias', 'module', 'FeedForwardBlock', dict(embed_dim=D, dff=24, activation='relu', use_bias=True),
      {'x': fl(B, L, D)})

@@ -35,13 +35,13 @@ public record DualAttnBlockConfig(int nHeadsSa, int nHeadsRa, Integer nHeadsCros
         int sa = r.requireNonNegativeInt("n_heads_sa");
         int ra = r.requireNonNegativeInt("n_heads_ra");
         Integer cross = decoder ? Integer.valueOf(r.requirePositiveInt("n_heads_cross")) : null;
+        RaType raType = RaType.read(r);
         DualAttnBlockConfig c = new DualAttnBlockConfig(sa, ra, cross, r.optPositiveInt("dff"),
                 Activation.read(r, "activation", null, true), r.requireRate("dropout_rate"), r.requireBool("norm_first"),
                 NormType.read(r, "norm_type"), AttentionConfig.read(r.object("sa_kwargs"), era),
-                RelationalAttentionConfig.read(r.object("ra_kwargs"), era),
+                RelationalAttentionConfig.read(r.object("ra_kwargs"), era, raType),
                 decoder ? AttentionConfig.read(r.object("cross_kwargs"), era) : null,
                 readShare(r, era), r.getBool("bias", true), r.getBool("causal", decoder));
-        readRaType(r);
         r.finish();
         return c;
     }
@@ -52,15 +52,6 @@ public record DualAttnBlockConfig(int nHeadsSa, int nHeadsRa, Integer nHeadsCros
         return share;
     }
 
-    /** Only the main variant is implemented; the ablation types of the reference are rejected clearly. */
-    static void readRaType(ConfigReader r) {
-        String t = r.getChoice("ra_type", "relational_attention", "relational_attention", "rca", "disrca");
-        if (!t.equals("relational_attention")) {
-            throw r.error("ra_type", "'" + t + "' (an ablation variant of the reference) is not implemented in dat4j; "
-                    + "use 'relational_attention'");
-        }
-    }
-
     /** Checks head counts and the attention layouts for a model of width {@code dModel}. */
     void check(String where, int dModel, CodeEra era) {
         if (totalHeads() == 0) {
@@ -69,6 +60,10 @@ public record DualAttnBlockConfig(int nHeadsSa, int nHeadsRa, Integer nHeadsCros
         AttentionConfig.Shape saShape = nHeadsSa > 0 ? saKwargs.resolve(Checks.field(where, "sa_kwargs"), dModel, nHeadsSa, totalHeads()) : null;
         RelationalAttentionConfig.Shape raShape =
                 nHeadsRa > 0 ? raKwargs.resolve(Checks.field(where, "ra_kwargs"), dModel, nHeadsRa, totalHeads(), era) : null;
+        if (shareAttnParams && raKwargs.type() == RaType.RCA) {
+            throw new ConfigException("config field '" + Checks.field(where, "share_attn_params") + "': ra_type 'rca' has no "
+                    + "attention projections wq_attn/wk_attn to share (the reference fails the same way)");
+        }
         if (shareAttnParams) {
             if (saShape == null || raShape == null || nHeadsSa != nHeadsRa || saShape.keyDim() != raShape.keyDim()
                     || saShape.nKvHeads() != raShape.nKvHeads()) {
@@ -92,6 +87,7 @@ public record DualAttnBlockConfig(int nHeadsSa, int nHeadsRa, Integer nHeadsCros
         m.put("norm_type", normType.jsonName);
         m.put("sa_kwargs", saKwargs.toJson());
         m.put("ra_kwargs", raKwargs.toJson());
+        if (raKwargs.type() != RaType.RELATIONAL_ATTENTION) m.put("ra_type", raKwargs.type().jsonName);
         if (crossKwargs != null) m.put("cross_kwargs", crossKwargs.toJson());
         if (shareAttnParams) m.put("share_attn_params", true);
         m.put("bias", bias);

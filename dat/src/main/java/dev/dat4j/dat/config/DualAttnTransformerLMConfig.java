@@ -65,8 +65,7 @@ public record DualAttnTransformerLMConfig(CodeEra codeEra, int vocabSize, int dM
         NormType norm = NormType.read(r, "norm_type");
         era.requireAvailable(norm != NormType.LAYERNORM, "norm_type");
         AttentionConfig saKw = AttentionConfig.read(r.object("sa_kwargs"), era);
-        RelationalAttentionConfig raKw = RelationalAttentionConfig.read(r.object("ra_kwargs"), era);
-        DualAttnBlockConfig.readRaType(r);
+        RelationalAttentionConfig raKw = RelationalAttentionConfig.read(r.object("ra_kwargs"), era, RaType.read(r));
         boolean share = DualAttnBlockConfig.readShare(r, era);
         era.requireAvailable(r.has("symbol_retriever_config"), "symbol_retriever_config");
         ConfigReader src = r.object("symbol_retriever_config");
@@ -98,7 +97,7 @@ public record DualAttnTransformerLMConfig(CodeEra codeEra, int vocabSize, int dM
         m.put("norm_type", normType.jsonName);
         m.put("sa_kwargs", saKwargs.toJson());
         m.put("ra_kwargs", raKwargs.toJson());
-        m.put("ra_type", "relational_attention");
+        m.put("ra_type", raKwargs.type().jsonName);
         if (shareAttnParams) m.put("share_attn_params", true);
         if (!sharedSymbolRetriever || weightTieSymbolLibrary) {
             m.put("symbol_retriever_config", Map.of("shared_symbol_retriever", sharedSymbolRetriever,

@@ -52,8 +52,7 @@ public record VisionDualAttnTransformerConfig(CodeEra codeEra, VisionGeometry ge
         era.requireAvailable(!update, "update_symbols_each_layer");
         boolean rope = r.getBool("use_rope", false);
         era.requireAvailable(rope, "use_rope");
-        DualAttnBlockConfig.readRaType(r);
-        RelationalAttentionConfig raKw = RelationalAttentionConfig.read(r.object("ra_kwargs"), era);
+        RelationalAttentionConfig raKw = RelationalAttentionConfig.read(r.object("ra_kwargs"), era, RaType.read(r));
         AttentionConfig saKw = AttentionConfig.read(r.object("sa_kwargs"), era);
         NormType norm = NormType.read(r, "norm_type");
         boolean finalNorm = r.getBool("final_norm", !era.isEra1());
@@ -83,7 +82,7 @@ public record VisionDualAttnTransformerConfig(CodeEra codeEra, VisionGeometry ge
         SymbolRetrieverConfig.write(symbolRetrieval, m);
         m.put("update_symbols_each_layer", updateSymbolsEachLayer);
         m.put("use_rope", useRope);
-        m.put("ra_type", "relational_attention");
+        m.put("ra_type", raKwargs.type().jsonName);
         m.put("ra_kwargs", raKwargs.toJson());
         m.put("sa_kwargs", saKwargs.toJson());
         m.put("norm_type", normType.jsonName);

@@ -26,7 +26,7 @@ import dev.dat4j.dat.config.RelationalAttentionConfig;
  * {@code wk_rel} (= wq_rel if symmetric_rels), {@code wr} ((n_ra, hd, d_r); era 1: {@code wr.weight}
  * (n_ra·hd, d_r), the same numbers), {@code wv}, {@code wo}.
  */
-public final class RelationalAttention extends Module {
+public final class RelationalAttention extends Module implements RelationalHeads {
     private final RelationalAttentionConfig.Shape shape;
     private final Activation activation;
     private final boolean relativeSymbols;
@@ -63,8 +63,8 @@ public final class RelationalAttention extends Module {
         return shape;
     }
 
-    /** The attention query and key projections (shared with the SA heads under {@code share_attn_params}). */
-    Linear[] queryKey() {
+    @Override
+    public Linear[] queryKey() {
         return new Linear[] {wqAttn, wkAttn};
     }
 
@@ -77,6 +77,7 @@ public final class RelationalAttention extends Module {
      * x (B, L, d); symbols (B, L, d), or (L, L, d) when {@code use_relative_positional_symbols}
      * (entry (i, j) is the symbol receiver i sees for sender j) → (B, L, n_heads·head_dim).
      */
+    @Override
     public Tensor forward(Tensor x, Tensor symbols, Rope rope, boolean causal) {
         return run(x, symbols, rope, causal, false).output();
     }
@@ -126,7 +127,7 @@ public final class RelationalAttention extends Module {
         alpha = F.dropout(alpha, dropout, isTraining(), gen);
 
         // Σ_j alpha_ij s_j W_s per head → (B, L, H, hd)
-        Tensor attendedSymbols = relativeSymbols ? attendRelative(alpha, wv.forward(symbols), b, l)
+        Tensor attendedSymbols = relativeSymbols ? HeadOps.attendRelative(alpha, wv.forward(symbols), b, l, g, h / g, hd)
                 : HeadOps.attend(alpha, wv.forward(symbols).view(b, l, g, hd), l);
 
         // Σ_j alpha_ij r_ij per head, (B, H, L, d_r); relations r_ij are shared by all heads
@@ -160,32 +161,7 @@ public final class RelationalAttention extends Module {
     private Tensor relations(Tensor qr, Tensor kr, int b, int l) {
         int nr = shape.nRelations(), rp = shape.relProjDim();
         Tensor scores = qr.permute(0, 2, 1, 3).matmul(kr.view(b, l, nr, rp).permute(0, 2, 3, 1));
-        return activate(scores);
-    }
-
-    /**
-     * Position-relative symbols: out[b,i,h] = Σ_j α[b,h,i,j] · sv[i,j,g(h)] with sv (L, L, G·hd),
-     * batched over (i, g): (B·rep, L_j) @ (L_j, hd).
-     */
-    private Tensor attendRelative(Tensor alpha, Tensor sv, int b, int l) {
-        int g = shape.nKvHeads(), rep = shape.groupSize(), hd = shape.headDim();
-        Tensor a = alpha.view(b, g, rep, l, l).permute(3, 1, 0, 2, 4).reshape(l * g, b * rep, l);
-        Tensor s = sv.view(l, l, g, hd).permute(0, 2, 1, 3).reshape(l * g, l, hd);
-        return a.matmul(s).view(l, g, b, rep, hd).permute(2, 0, 1, 3, 4).reshape(b, l, g * rep, hd);
-    }
-
-    /** rel_activation of the (scaled) scores; softmax runs over the sender index j, unmasked. */
-    private Tensor activate(Tensor scores) {
-        return switch (activation) {
-            case SOFTMAX -> scores.softmax(-1);
-            case IDENTITY -> scores;
-            case RELU -> scores.relu();
-            case SIGMOID -> scores.sigmoid();
-            case TANH -> scores.tanh();
-            case GELU -> scores.gelu();
-            case SILU -> scores.silu();
-            case SWIGLU -> throw new IllegalStateException("swiglu is not a relation activation");
-        };
+        return HeadOps.activate(scores, activation);
     }
 
     private void checkSymbols(Tensor symbols, int b, int l) {

@@ -82,6 +82,20 @@ class ModelConfigTest {
     }
 
     @Test
+    void raTypeSelectsTheAblationVariantsWithTheirOwnKeywords() {
+        DualAttnTransformerLMConfig rca = lm(", \"ra_type\": \"rca\", \"ra_kwargs\": {\"activation\": \"relu\", \"n_kv_heads\": 1}");
+        assertEquals(RaType.RCA, rca.raKwargs().type());
+        assertEquals(Activation.RELU, rca.raKwargs().relActivation());
+        DualAttnTransformerLMConfig disrca = lm(", \"ra_type\": \"disrca\"");
+        assertEquals(RaType.DISRCA, disrca.raKwargs().type());
+        assertEquals(Activation.IDENTITY, disrca.raKwargs().relActivation(), "disrca's rel_activation defaults to identity");
+        assertEquals(Activation.SOFTMAX, lm(", \"ra_type\": \"rca\"").raKwargs().relActivation(), "rca's activation: softmax");
+        for (DualAttnTransformerLMConfig c : new DualAttnTransformerLMConfig[] {rca, disrca}) {
+            assertEquals(c.toJson(), ModelConfig.parse(c.toJsonString()).toJson(), "round trip of " + c.raKwargs().type());
+        }
+    }
+
+    @Test
     void unknownKeysAreNamedWithTheAcceptedOnes() {
         String top = error(", \"n_head\": 4");
         assertTrue(top.contains("'n_head'") && top.contains("accepted keys") && top.contains("n_heads_sa"), top);
@@ -111,7 +125,11 @@ class ModelConfigTest {
         assertTrue(error(", \"ra_kwargs\": {\"use_relative_positional_symbols\": true}")
                 .contains("use_relative_positional_symbols"));
         assertTrue(error(", \"share_attn_params\": true, \"sa_kwargs\": {\"n_kv_heads\": 2}").contains("share_attn_params"));
-        assertTrue(error(", \"ra_type\": \"rca\"").contains("not implemented"));
+        assertTrue(error(", \"ra_type\": \"rca\", \"share_attn_params\": true").contains("no attention projections"));
+        assertTrue(error(", \"ra_type\": \"disrca\", \"ra_kwargs\": {\"n_kv_heads\": 2}").contains("must be 1 or n_heads"));
+        String rcaKey = error(", \"ra_type\": \"rca\", \"ra_kwargs\": {\"n_relations\": 2}");
+        assertTrue(rcaKey.contains("'n_relations'") && rcaKey.contains("activation"), rcaKey);
+        assertTrue(error(", \"ra_type\": \"mha\"").contains("ra_type"));
         assertTrue(error(", \"code_era\": 1, \"sa_kwargs\": {\"key_dim\": 4}").contains("not available with code_era 1"));
         assertTrue(error(", \"code_era\": 3").contains("code_era"));
         assertTrue(error(", \"pos_enc_type\": \"RoPE\", \"sa_kwargs\": {\"key_dim\": 6}").contains("key_dim == head_dim"));

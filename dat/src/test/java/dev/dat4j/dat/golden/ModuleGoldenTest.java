@@ -13,6 +13,7 @@ import dev.dat4j.dat.config.AttentionConfig;
 import dev.dat4j.dat.config.CodeEra;
 import dev.dat4j.dat.config.DualAttnBlockConfig;
 import dev.dat4j.dat.config.FeedForwardDims;
+import dev.dat4j.dat.config.RaType;
 import dev.dat4j.dat.config.RelationalAttentionConfig;
 import dev.dat4j.dat.config.SymbolRetrieverConfig;
 import dev.dat4j.dat.config.TransformerBlockConfig;
@@ -91,7 +92,7 @@ class ModuleGoldenTest {
                 double p = pObj == null ? 0 : ((Number) pObj).doubleValue();
                 Object total = kw.remove("total_n_heads");
                 int tot = total == null ? h : num(total);
-                RelationalAttentionConfig opt = RelationalAttentionConfig.fromJson(kw, era);
+                RelationalAttentionConfig opt = RelationalAttentionConfig.fromJson(kw, era, RaType.RELATIONAL_ATTENTION);
                 RelationalAttention m = new RelationalAttention(opt.resolve("kwargs", d, h, tot, era), opt, p, gen);
                 Rope rope = rope(call, d / tot, t);
                 return new Built(m, in -> {
@@ -115,8 +116,11 @@ class ModuleGoldenTest {
                 int d = num(kw.remove("d_model")), sa = num(kw.remove("n_heads_sa")), ra = num(kw.remove("n_heads_ra"));
                 double p = ((Number) kw.remove("dropout")).doubleValue();
                 boolean share = Boolean.TRUE.equals(kw.remove("share_attn_params"));
+                Object raTypeName = kw.remove("ra_type");
+                RaType raType = raTypeName == null ? RaType.RELATIONAL_ATTENTION
+                        : java.util.Arrays.stream(RaType.values()).filter(x -> x.jsonName.equals(raTypeName)).findFirst().orElseThrow();
                 AttentionConfig saKw = AttentionConfig.fromJson(Golden.map(kw.remove("sa_kwargs")), era);
-                RelationalAttentionConfig raKw = RelationalAttentionConfig.fromJson(Golden.map(kw.remove("ra_kwargs")), era);
+                RelationalAttentionConfig raKw = RelationalAttentionConfig.fromJson(Golden.map(kw.remove("ra_kwargs")), era, raType);
                 assertTrue(kw.isEmpty(), "unused kwargs " + kw);
                 DualAttention m = new DualAttention(d, sa, ra, p, saKw, raKw, share, era, gen);
                 Rope rope = rope(call, d / (sa + ra), t);

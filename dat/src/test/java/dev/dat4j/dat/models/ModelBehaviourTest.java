@@ -45,7 +45,12 @@ class ModelBehaviourTest {
                     datLm("symbolic_attention", "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}", ", \"pos_enc_type\": \"RoPE\"", 1),
                     datLm("position_relative", "{\"symbol_dim\": 16, \"max_rel_pos\": 4}",
                             ", \"ra_kwargs\": {\"use_relative_positional_symbols\": true, \"rel_activation\": \"tanh\"}", 2),
-                    datLm("positional_symbols", "{\"symbol_dim\": 16, \"max_length\": 12}", ", \"code_era\": 1", 3)};
+                    datLm("positional_symbols", "{\"symbol_dim\": 16, \"max_length\": 12}", ", \"code_era\": 1", 3),
+                    // the ra_type ablation variants: RCA zeroes future pairs after a non-softmax activation
+                    datLm("symbolic_attention", "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}",
+                            ", \"ra_type\": \"rca\", \"ra_kwargs\": {\"activation\": \"relu\"}", 4),
+                    datLm("symbolic_attention", "{\"d_model\": 16, \"n_heads\": 2, \"n_symbols\": 5}",
+                            ", \"ra_type\": \"disrca\", \"pos_enc_type\": \"RoPE\"", 5)};
             int t = 10, cut = 6;
             int[] a = new int[t], b = new int[t];
             for (int i = 0; i < t; i++) {
