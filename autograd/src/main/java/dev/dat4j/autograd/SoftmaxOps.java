@@ -52,7 +52,8 @@ final class SoftmaxOps {
         logits.backend.crossEntropy(rows, vocab, ld.buffer(), td.buffer(), ignoreIndex, losses.buffer());
         return Ops.record(losses, "crossEntropy", g -> {
             Tensor dl = Ops.out(logits.shape);
-            logits.backend.crossEntropyBackward(rows, vocab, ld.buffer(), td.buffer(), ignoreIndex, Ops.dense(g).buffer(), dl.buffer());
+            logits.backend.crossEntropyBackward(rows, vocab, ld.buffer(), td.buffer(), ignoreIndex, losses.buffer(),
+                    Ops.dense(g).buffer(), dl.buffer());
             return new Tensor[] {dl};
         }, logits);
     }

@@ -110,7 +110,7 @@ public final class AllocationAudit {
         k.put("logSoftmax", () -> be.logSoftmax(ROWS, COLS, x, y));
         k.put("logSoftmaxBackward", () -> be.logSoftmaxBackward(ROWS, COLS, y, dy, dx));
         k.put("crossEntropy", () -> be.crossEntropy(ROWS, COLS, x, targets, -100, rowA));
-        k.put("crossEntropyBackward", () -> be.crossEntropyBackward(ROWS, COLS, x, targets, -100, rowB, dx));
+        k.put("crossEntropyBackward", () -> be.crossEntropyBackward(ROWS, COLS, x, targets, -100, rowA, rowB, dx));
         k.put("layerNorm", () -> be.layerNorm(ROWS, COLS, x, gamma, beta, 1e-5f, y, rowA, rowB));
         k.put("layerNormBackward", () -> be.layerNormBackward(ROWS, COLS, x, gamma, rowA, rowB, dy, dx, colA, colB));
         k.put("rmsNorm", () -> be.rmsNorm(ROWS, COLS, x, gamma, 1e-5f, y, rowA));

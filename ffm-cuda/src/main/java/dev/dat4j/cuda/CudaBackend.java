@@ -528,7 +528,7 @@ public final class CudaBackend implements AcceleratorBackend, AutoCloseable {
 
     @Override
     public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex,
-                                     Buffer dlosses, Buffer dlogits) {
+                                     Buffer losses, Buffer dlosses, Buffer dlogits) { // losses unused: one block per row
         long pl = ptr(logits, (long) rows * vocab, "crossEntropyBackward logits");
         long pt = ptr(targets, rows, "crossEntropyBackward targets");
         long pd = ptr(dlosses, rows, "crossEntropyBackward dlosses");

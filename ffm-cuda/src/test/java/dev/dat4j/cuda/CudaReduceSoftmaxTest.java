@@ -131,8 +131,8 @@ class CudaReduceSoftmaxTest {
                 h.assertClose(losses, 1e-5, 1e-5, "crossEntropy " + rows + "x" + vocab);
                 var dl = h.randn(rows);
                 var dlogits = h.out((long) rows * vocab);
-                h.cpu.crossEntropyBackward(rows, vocab, logits.cpu(), targets.cpu(), -100, dl.cpu(), dlogits.cpu());
-                h.gpu.crossEntropyBackward(rows, vocab, logits.gpu(), targets.gpu(), -100, dl.gpu(), dlogits.gpu());
+                h.cpu.crossEntropyBackward(rows, vocab, logits.cpu(), targets.cpu(), -100, losses.cpu(), dl.cpu(), dlogits.cpu());
+                h.gpu.crossEntropyBackward(rows, vocab, logits.gpu(), targets.gpu(), -100, losses.gpu(), dl.gpu(), dlogits.gpu());
                 h.assertClose(dlogits, 1e-5, 1e-6, "crossEntropyBackward " + rows + "x" + vocab);
             }
         }

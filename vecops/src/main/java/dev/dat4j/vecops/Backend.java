@@ -140,9 +140,14 @@ public interface Backend {
      */
     void crossEntropy(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer losses);
 
-    /** dlogits[r] = dlosses[r] · (softmax(logits[r]) − onehot(targets[r])); zero rows where ignored. */
+    /**
+     * dlogits[r] = dlosses[r] · (softmax(logits[r]) − onehot(targets[r])); zero rows where ignored.
+     * {@code losses} are what {@link #crossEntropy} returned for these logits: a backend may take
+     * log Σ exp of a row from them (losses[r] + logits[r, targets[r]]) instead of another pass over
+     * the row, or ignore them.
+     */
     void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex,
-                              Buffer dlosses, Buffer dlogits);
+                              Buffer losses, Buffer dlosses, Buffer dlogits);
 
     // ---------------------------------------------------------------- normalisation
 

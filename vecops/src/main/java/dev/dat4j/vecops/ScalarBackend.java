@@ -281,7 +281,7 @@ public final class ScalarBackend extends CpuBackend implements FusedAttention, S
 
     @Override
     public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex,
-                                     Buffer dlosses, Buffer dlogits) {
+                                     Buffer losses, Buffer dlosses, Buffer dlogits) { // the reference: recomputes log Σ exp
         MemorySegment sl = seg(logits), st = seg(targets), sd = seg(dlosses), sg = seg(dlogits);
         for (int r = 0; r < rows; r++) {
             long base = (long) r * vocab;

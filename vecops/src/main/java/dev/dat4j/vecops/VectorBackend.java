@@ -129,8 +129,9 @@ public final class VectorBackend extends CpuBackend implements FusedAttention, S
     }
 
     @Override
-    public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer dlosses, Buffer dlogits) {
-        VectorSoftmax.crossEntropyBackward(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(dlosses), seg(dlogits));
+    public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer losses,
+                                     Buffer dlosses, Buffer dlogits) {
+        VectorSoftmax.crossEntropyBackward(rows, vocab, seg(logits), seg(targets), ignoreIndex, seg(losses), seg(dlosses), seg(dlogits));
     }
 
     @Override

@@ -149,9 +149,16 @@ final class VectorSoftmax {
         });
     }
 
-    /** dlogits[r] = dlosses[r]·(softmax(logits[r]) − onehot(t)), a zero row where t == ignoreIndex. */
+    /**
+     * dlogits[r] = dlosses[r]·(softmax(logits[r]) − onehot(t)), a zero row where t == ignoreIndex.
+     * log Σ exp of the row comes from the forward's loss (lse = loss + logit[t]), so the row is read
+     * once: dlogits = dlosses[r]·exp(logit − lse) in one pass, then the target entry (an LM head's
+     * rows are 4096 wide and come from memory: the max pass and the scaling pass of the exact path
+     * cost as much as the exp pass). The recovered lse is off by about (loss + |lse|)·6e-8, so rows
+     * with a loss or target logit beyond {@link #RECOVERED_LSE_LIMIT} take the exact path.
+     */
     static void crossEntropyBackward(int rows, int vocab, MemorySegment logits, MemorySegment targets, int ignoreIndex,
-                                     MemorySegment dlosses, MemorySegment dlogits) {
+                                     MemorySegment losses, MemorySegment dlosses, MemorySegment dlogits) {
         checkTargets(rows, vocab, targets, ignoreIndex);
         Parallel.forRows(rows, 2L * vocab, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -161,16 +168,32 @@ final class VectorSoftmax {
                     zero(dlogits, base, vocab);
                     continue;
                 }
-                // exp(logit − max) goes straight into dlogits (one exp per logit), then one
-                // scaling pass over the row, which is still in L2.
-                float max = VectorReduce.max(logits, base, vocab);
-                float sum = expStoreSum(logits, dlogits, base, vocab, 1f, -max);
-                float d = get(dlosses, r);
-                scaleInPlace(dlogits, base, vocab, d / sum);
-                float pt = (float) Math.exp(get(logits, base + t) - max) / sum;
-                set(dlogits, base + t, d * (pt - 1f));
+                float xt = get(logits, base + t), loss = get(losses, r), d = get(dlosses, r), lse;
+                if (loss <= RECOVERED_LSE_LIMIT && Math.abs(xt) <= RECOVERED_LSE_LIMIT) {
+                    lse = loss + xt;
+                    expStoreScaled(logits, dlogits, base, vocab, -lse, d);
+                } else {                                   // exact: max, exp and sum, scale
+                    float max = VectorReduce.max(logits, base, vocab);
+                    lse = max + (float) Math.log(expStoreSum(logits, dlogits, base, vocab, 1f, -max));
+                    scaleInPlace(dlogits, base, vocab, d * (float) Math.exp(max - lse));
+                }
+                set(dlogits, base + t, d * ((float) Math.exp(xt - lse) - 1f));
             }
         });
+    }
+
+    /** Largest loss and |target logit| for which the backward takes lse from the loss (error ≤ ~3e-6 relative). */
+    static final float RECOVERED_LSE_LIMIT = 16f;
+
+    /** y[base+j] = d·exp(x[base+j] + shift) for j in [0, n) (x + shift ≤ 0 here: a log-probability). */
+    private static void expStoreScaled(MemorySegment x, MemorySegment y, long base, int n, float shift, float d) {
+        FloatVector vshift = FloatVector.broadcast(S, shift), vd = FloatVector.broadcast(S, d);
+        int end = (int) bound(n), j = 0;
+        for (; j < end; j += L) {
+            Simd.expNoOverflow(FloatVector.fromMemorySegment(S, x, (base + j) << 2, ORDER).add(vshift)).mul(vd)
+                    .intoMemorySegment(y, (base + j) << 2, ORDER);
+        }
+        for (; j < n; j++) set(y, base + j, d * (float) Math.exp(get(x, base + j) + shift));
     }
 
     /** The reference's error for a target outside [0, vocab), raised before any row is written. */

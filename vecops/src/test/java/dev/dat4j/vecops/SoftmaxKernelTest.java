@@ -92,8 +92,8 @@ class SoftmaxKernelTest {
 
                 CpuBuffer dl = k.uniform(rows, 0.1, 2);
                 CpuBuffer gs = k.zeros((long) rows * vocab), gv = k.uniform((long) rows * vocab, 1, 2);
-                SCALAR.crossEntropyBackward(rows, vocab, logits, targets, ignore, dl, gs);
-                VECTOR.crossEntropyBackward(rows, vocab, logits, targets, ignore, dl, gv);
+                SCALAR.crossEntropyBackward(rows, vocab, logits, targets, ignore, ls, dl, gs);
+                VECTOR.crossEntropyBackward(rows, vocab, logits, targets, ignore, lv, dl, gv);
                 // Probabilities carry the relative error of the row sum (see losses).
                 k.assertClose("dlogits", gs, gv, 5e-6 + 2e-7 * Math.sqrt(vocab), 1e-9);
             }
@@ -122,7 +122,7 @@ class SoftmaxKernelTest {
                     () -> VECTOR.crossEntropy(3, 5, logits, targets, -1, out));
             assertEquals("target 5 at position 1 is outside [0, 5)", e.getMessage());
             assertThrows(IllegalArgumentException.class,
-                    () -> VECTOR.crossEntropyBackward(3, 5, logits, targets, -1, k.zeros(3), out));
+                    () -> VECTOR.crossEntropyBackward(3, 5, logits, targets, -1, k.zeros(3), k.zeros(3), out));
         }
     }
 }

@@ -261,9 +261,9 @@ class ProfilingBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex,
+    public void crossEntropyBackward(int rows, int vocab, Buffer logits, Buffer targets, int ignoreIndex, Buffer losses,
                                      Buffer dlosses, Buffer dlogits) {
-        time("crossEntropyBackward", () -> inner.crossEntropyBackward(rows, vocab, logits, targets, ignoreIndex, dlosses, dlogits));
+        time("crossEntropyBackward", () -> inner.crossEntropyBackward(rows, vocab, logits, targets, ignoreIndex, losses, dlosses, dlogits));
     }
 
     @Override
