@@ -278,11 +278,8 @@ final class ViewOps {
     /** {@link #assemble} into a row-major result: zeros first where the pieces leave gaps, then each piece into its slice. */
     private static Tensor assembleRows(int[] shape, int dim, List<Tensor> pieces, int[] starts, StridedCopy copier) {
         Tensor out = Ops.out(pieces.getFirst().dtype, shape);
-        long covered = 0;
-        for (int i = 0; i < pieces.size(); i++) {
-            covered = starts[i] == (int) covered ? covered + pieces.get(i).shape[dim] : -1;
-            if (covered < 0) break;
-        }
+        int covered = 0; // pieces laid end to end from 0 cover [0, covered)
+        for (int i = 0; i < pieces.size() && starts[i] == covered; i++) covered += pieces.get(i).shape[dim];
         if (covered != shape[dim]) out.backend.fill(out.buffer(), out.numel, 0f);
         for (int i = 0; i < pieces.size(); i++) {
             Tensor p = pieces.get(i);

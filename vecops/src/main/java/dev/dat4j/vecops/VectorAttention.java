@@ -54,11 +54,11 @@ final class VectorAttention {
             if (p.length < R * lkp) p = new float[R * lkp];
             if (q.length < R * d) q = new float[R * d];
             if (g.length < R * dv) g = new float[R * dv];
-            if (o.length < R * dv) o = new float[R * dv];
             if (out.length < R * padded(Math.max(d, dv))) out = new float[R * padded(Math.max(d, dv))];
             if (kr.length < lkp * padded(d)) kr = new float[lkp * padded(d)];
             if (vr.length < lkp * padded(dv)) vr = new float[lkp * padded(dv)];
             if (!backward) return;
+            if (o.length < R * dv) o = new float[R * dv];
             if (vt.length < dv * lkp) vt = new float[dv * lkp];
             if (dkt.length < d * lkp) dkt = new float[d * lkp];
             if (dvt.length < dv * lkp) dvt = new float[dv * lkp];

@@ -25,9 +25,9 @@ import dev.dat4j.dat.config.RelationalAttentionConfig;
  * {@code wo}. disrca's relation keys are shared by the query heads when {@code n_kv_heads} is 1 and
  * per head when it equals {@code n_heads}, which is what the reference's broadcasting supports.
  *
- * <p>Reference quirk kept: at its current HEAD these classes fail on construction (they call
- * {@code model_utils.get_activation_function} without importing {@code model_utils}); the May-2024
- * code, with that import, is what dat4j matches (golden tests, crosschecked against both).
+ * <p>Deviation: at the reference's current HEAD these classes fail on construction (they call
+ * {@code model_utils.get_activation_function} without importing {@code model_utils}); dat4j builds
+ * them and matches the code with that import, the May-2024 code's (golden tests, crosschecked).
  */
 public final class RelationalCrossAttention extends Module implements RelationalHeads {
     private final RaType type;
